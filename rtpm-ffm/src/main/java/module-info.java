@@ -1,0 +1,9 @@
+/**
+ * rtpm-ffm: drive the rtp_mgr kernel ring (or its user-space twin) from Java through FFM, with a
+ * pure-Java RTP/RTCP stack and an embeddable relay engine.
+ *
+ * <p>Needs native access: {@code --enable-native-access=io.rtpm.ffm} (see README.md).
+ */
+module io.rtpm.ffm {
+    exports io.rtpm.ffm;
+}
