@@ -6,4 +6,7 @@
  */
 module io.rtpm.ffm {
     exports io.rtpm.ffm;
+    exports io.rtpm.rtp;
+    exports io.rtpm.rtp.rtcp;
+    exports io.rtpm.rtp.stats;
 }
