@@ -639,6 +639,33 @@ TEST_F(ctl, reattach_and_detach)
 	}
 }
 
+/* A failed re-attach leaves the session detached, its roles free. */
+TEST_F(ctl, failed_reattach_detaches)
+{
+	struct rtpm_stats st;
+	uint32_t idx;
+	int o = rtpm_open();
+
+	ASSERT_EQ(0, rtpm_configure(self->fd, RING, 1, 12, 0, 0));
+	ASSERT_EQ(0, rtpm_ref(self->fd, RTPM_IOC_START, RING));
+	ASSERT_EQ(0, rtpm_attach(self->fd, RING, RTPM_ROLE_PRODUCER));
+	ASSERT_EQ(0, rtpm_claim(self->fd, &idx));
+	EXPECT_EQ(-EINVAL, rtpm_attach(self->fd, RING, 0x10));
+	EXPECT_EQ(-ENOTCONN, rtpm_claim(self->fd, &idx));
+	EXPECT_EQ(-ENOTCONN, rtpm_ioc(self->fd, RTPM_IOC_DETACH, NULL));
+	ASSERT_EQ(0, rtpm_stats(self->fd, RING, &st));
+	EXPECT_EQ(0, st.sessions);
+	EXPECT_EQ(0, st.filling);
+	EXPECT_EQ(1, st.aborted);
+	EXPECT_EQ(0, rtpm_attach(o, RING, RTPM_ROLE_PRODUCER));
+	/* A successful re-attach of the same session swaps its roles. */
+	EXPECT_EQ(0, rtpm_attach(o, RING, RTPM_ROLE_CONSUMER));
+	EXPECT_EQ(0, rtpm_attach(self->fd, RING, RTPM_ROLE_PRODUCER));
+	ASSERT_EQ(0, rtpm_stats(self->fd, RING, &st));
+	EXPECT_EQ(2, st.sessions);
+	close(o);
+}
+
 /* Data-plane calls need an attached session with the right role. */
 TEST_F(ctl, data_calls_need_session_and_role)
 {

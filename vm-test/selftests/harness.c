@@ -19,6 +19,8 @@
 
 static struct th_test *th_head, **th_tail = &th_head;
 struct th_meta *th_current;
+int th_argc;
+char **th_argv;
 
 void th_register(struct th_test *t)
 {
@@ -144,6 +146,13 @@ static int th_run_one(struct th_test *t)
 	return WEXITSTATUS(status) == TH_EXIT_PASS ? TH_EXIT_PASS : TH_EXIT_FAIL;
 }
 
+__attribute__((weak)) int th_precheck(char *why, size_t n)
+{
+	(void)why;
+	(void)n;
+	return 0;
+}
+
 static bool th_selected(const char *name, char **only, int n_only)
 {
 	int i;
@@ -173,15 +182,26 @@ int th_main(int argc, char **argv)
 				printf("%s\n", t->name);
 			return 0;
 		default:
-			printf("usage: %s [-t TEST]... [-l]\n", argv[0]);
+			printf("usage: %s [-t TEST]... [-l] [ARG]...\n", argv[0]);
 			return opt == 'h' ? 0 : 2;
 		}
 	}
+	th_argc = argc - optind;
+	th_argv = argv + optind;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (t = th_head; t; t = t->next)
 		n += th_selected(t->name, only, n_only);
 
-	printf("TAP version 13\n1..%d\n", n);
+	printf("TAP version 13\n");
+	{
+		char why[256] = "";
+
+		if (th_precheck(why, sizeof(why))) {
+			printf("Bail out! %s\n", why);
+			return 1;
+		}
+	}
+	printf("1..%d\n", n);
 	for (t = th_head; t; t = t->next) {
 		double t0;
 		int rc;

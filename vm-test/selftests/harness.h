@@ -10,7 +10,7 @@
  * threads report through their own return values.
  *
  * A binary accepts -t NAME (run only that test, repeatable), -l (list) and
- * -h. Exit status: 0 all passed or skipped, 1 something failed.
+ * -h; the arguments after the options are left in th_argc/th_argv. Exit status: 0 all passed or skipped, 1 something failed.
  */
 #ifndef RTPM_HARNESS_H
 #define RTPM_HARNESS_H
@@ -54,6 +54,9 @@ void th_skip(struct th_meta *m, const char *fmt, ...)
 
 /* The running test, for helpers that have no th_meta at hand. */
 extern struct th_meta *th_current;
+/* Arguments left after the harness's options (e.g. a fuzzer's seed). */
+extern int th_argc;
+extern char **th_argv;
 
 #define TH_REGISTER(fn_, name_, timeout_)				\
 	static struct th_test th_test_##fn_ = {				\
@@ -158,5 +161,12 @@ extern struct th_meta *th_current;
 	int main(int argc, char **argv) { return th_main(argc, argv); }
 
 int th_main(int argc, char **argv);
+
+/*
+ * Optional check run once before any test (a weak default passes): returns
+ * non-zero and fills @why when nothing can run, e.g. the device is missing;
+ * the binary then prints "Bail out!" and fails.
+ */
+int th_precheck(char *why, size_t n);
 
 #endif /* RTPM_HARNESS_H */

@@ -18,6 +18,20 @@ int rtpm_open(void)
 	return fd;
 }
 
+/* Every rtp_mgr test needs the device: say so once, not once per test. */
+int th_precheck(char *why, size_t n)
+{
+	int fd = open(RTPM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(why, n, "cannot open %s: %s (is rtp_mgr loaded?)",
+			 RTPM_DEVICE_PATH, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 int rtpm_info(struct rtpm_info *info)
 {
 	int fd = rtpm_open(), rc;
@@ -236,6 +250,17 @@ uint32_t fnv1a(const uint8_t *p, size_t n)
 	while (n--)
 		h = (h ^ *p++) * 16777619u;
 	return h;
+}
+
+void first_error(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (buf[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
 }
 
 uint64_t env_u64(const char *name, uint64_t def)

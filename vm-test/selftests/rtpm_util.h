@@ -99,6 +99,13 @@ void rtp_write_header(uint8_t *p, uint16_t seq, uint32_t ts, uint32_t ssrc,
 /* FNV-1a, for payload checksums. */
 uint32_t fnv1a(const uint8_t *p, size_t n);
 
+/*
+ * Records the first error of a worker thread in @buf (later ones are
+ * dropped: the first is the cause). Threads cannot use ASSERT_*.
+ */
+void first_error(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Reads an unsigned number from the environment, or @def. */
 uint64_t env_u64(const char *name, uint64_t def);
 

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+/*
+ * rings_test.c - several rings at once: each with its own shape, streamed
+ * concurrently by its own thread, with counters that stay per ring; the
+ * byte accounting of INFO; sessions that cannot reach another ring; the
+ * total-bytes cap when it is small enough to reach quickly.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "rtpm_util.h"
+
+#define MAX_TEST_RINGS	8
+#define PER_RING	20000	/* packets through each ring */
+
+struct ring_job {
+	pthread_t th;
+	uint32_t ring;
+	uint32_t payload;
+	uint64_t bytes;
+	char err[200];
+};
+
+static uint32_t n_rings(const struct rtpm_info *info)
+{
+	return info->max_rings < MAX_TEST_RINGS ? info->max_rings : MAX_TEST_RINGS;
+}
+
+static void clean_rings(uint32_t n)
+{
+	for (uint32_t r = 0; r < n; r++)
+		rtpm_ring_clean(r);
+}
+
+/* One thread streams PER_RING packets through its ring with one P|C session. */
+static void *ring_job_main(void *arg)
+{
+	struct ring_job *j = arg;
+	struct rtpm_slot_desc d[16];
+	struct rtpm_sess s;
+	uint32_t sent = 0, got = 0, done, k;
+	int rc = rtpm_sess_open(&s, j->ring, RTPM_ROLE_PRODUCER | RTPM_ROLE_CONSUMER);
+
+	if (rc) {
+		snprintf(j->err, sizeof(j->err), "session: %s", strerror(-rc));
+		return NULL;
+	}
+	while (got < PER_RING) {
+		uint32_t want = PER_RING - sent < 16 ? PER_RING - sent : 16;
+
+		if (want) {
+			rc = rtpm_batch(s.fd, RTPM_IOC_CLAIM_BATCH, j->ring, d, want, 0, &done);
+			if (rc && rc != -ENOBUFS)
+				break;
+			for (k = 0; k < done; k++) {
+				uint8_t *p = rtpm_payload(&s, d[k].index);
+
+				rtp_write_header(p, sent + k, 0, 0x100 + j->ring, 96);
+				/* The ring id in the payload shows any cross-talk. */
+				memcpy(p + 12, &j->ring, 4);
+				d[k].len = 16 + (sent + k) % (j->payload - 15);
+				j->bytes += d[k].len;
+			}
+			if (done && rtpm_batch(s.fd, RTPM_IOC_PUSH_BATCH, j->ring, d, done, 0, &k)) {
+				snprintf(j->err, sizeof(j->err), "push batch failed");
+				break;
+			}
+			sent += done;
+		}
+		rc = rtpm_batch(s.fd, RTPM_IOC_POP_BATCH, j->ring, d, 16, 0, &done);
+		if (rc == -EAGAIN)
+			continue;
+		if (rc)
+			break;
+		for (k = 0; k < done; k++) {
+			uint32_t r;
+
+			memcpy(&r, rtpm_payload(&s, d[k].index) + 12, 4);
+			if (r != j->ring) {
+				snprintf(j->err, sizeof(j->err),
+					 "ring %u popped a packet of ring %u", j->ring, r);
+				goto out;
+			}
+		}
+		if (rtpm_batch(s.fd, RTPM_IOC_RELEASE_BATCH, j->ring, d, done, 0, &k))
+			break;
+		got += done;
+	}
+	if (got != PER_RING && !j->err[0])
+		snprintf(j->err, sizeof(j->err), "stopped after %u packets: %s",
+			 got, strerror(-rc));
+out:
+	rtpm_sess_close(&s);
+	return NULL;
+}
+
+/* Every ring configured differently, all streamed at the same time. */
+TEST_TIMEOUT(rings_stream_concurrently, 60)
+{
+	static struct ring_job jobs[MAX_TEST_RINGS];
+	struct rtpm_info info, mid, end;
+	struct rtpm_layout l;
+	struct rtpm_stats st;
+	uint64_t mapped = 0;
+	uint32_t n, r;
+	int admin;
+
+	ASSERT_EQ(0, rtpm_info(&info));
+	n = n_rings(&info);
+	clean_rings(n);
+	ASSERT_EQ(0, rtpm_info(&info));
+	TH_LOG("%u rings of %u", n, info.max_rings);
+	admin = rtpm_open();
+	for (r = 0; r < n; r++) {
+		jobs[r].ring = r;
+		jobs[r].payload = 100 + 50 * r;
+		ASSERT_EQ(0, rtpm_configure(admin, r, 3 + r % 4, jobs[r].payload,
+					    r % 2 ? RTPM_DROP_HEAD : RTPM_DROP_TAIL, 0));
+		ASSERT_EQ(0, rtpm_layout(admin, r, &l));
+		EXPECT_EQ(3 + r % 4, l.order);
+		mapped += l.mmap_size;
+		ASSERT_EQ(0, rtpm_ref(admin, RTPM_IOC_START, r));
+	}
+	ASSERT_EQ(0, rtpm_info(&mid));
+	EXPECT_LE(info.used_total_bytes + mapped, mid.used_total_bytes);
+	EXPECT_LE(mid.used_total_bytes, mid.max_total_bytes);
+
+	for (r = 0; r < n; r++)
+		ASSERT_EQ(0, pthread_create(&jobs[r].th, NULL, ring_job_main, &jobs[r]));
+	for (r = 0; r < n; r++)
+		pthread_join(jobs[r].th, NULL);
+
+	for (r = 0; r < n; r++) {
+		if (jobs[r].err[0])
+			TH_LOG("ring %u: %s", r, jobs[r].err);
+		EXPECT_EQ(0, jobs[r].err[0]);
+		ASSERT_EQ(0, rtpm_stats(admin, r, &st));
+		EXPECT_EQ(PER_RING, st.pushed);
+		EXPECT_EQ(PER_RING, st.popped);
+		EXPECT_EQ(PER_RING, st.released);
+		EXPECT_EQ(jobs[r].bytes, st.bytes_in);
+		EXPECT_EQ(jobs[r].bytes, st.bytes_out);
+		EXPECT_EQ(0x100 + r, st.rtp_ssrc);
+		EXPECT_EQ(0, st.rtp_lost + st.rtp_duplicates + st.rtp_reorders);
+		EXPECT_EQ(0, st.head_drops + st.invalid);
+		EXPECT_EQ(st.slot_count, st.free);
+		ASSERT_INVARIANTS(admin, r);
+	}
+	close(admin);
+	clean_rings(n);
+	ASSERT_EQ(0, rtpm_info(&end));
+	EXPECT_EQ(info.used_total_bytes, end.used_total_bytes);
+}
+
+/* A session reaches only its own ring; control calls name any ring. */
+TEST(rings_are_isolated)
+{
+	struct rtpm_info info;
+	struct rtpm_stats st;
+	struct rtpm_slot_desc d = { 0, 0 };
+	uint32_t idx;
+	int admin, p;
+
+	ASSERT_EQ(0, rtpm_info(&info));
+	if (info.max_rings < 2)
+		SKIP("the module offers %u ring", info.max_rings);
+	clean_rings(2);
+	admin = rtpm_open();
+	p = rtpm_open();
+	ASSERT_EQ(0, rtpm_configure(admin, 0, 2, 64, RTPM_DROP_TAIL, 0));
+	ASSERT_EQ(0, rtpm_configure(admin, 1, 2, 64, RTPM_DROP_TAIL, 0));
+	ASSERT_EQ(0, rtpm_ref(admin, RTPM_IOC_START, 0));
+	ASSERT_EQ(0, rtpm_ref(admin, RTPM_IOC_START, 1));
+	ASSERT_EQ(0, rtpm_attach(p, 0, RTPM_ROLE_PRODUCER));
+	EXPECT_EQ(-EINVAL, rtpm_batch(p, RTPM_IOC_CLAIM_BATCH, 1, &d, 1, 0, NULL));
+	ASSERT_EQ(0, rtpm_claim(p, &idx));
+	ASSERT_EQ(0, rtpm_push(p, idx, 12));
+	/* Stopping ring 1 does not stop ring 0. */
+	ASSERT_EQ(0, rtpm_ref(admin, RTPM_IOC_STOP, 1));
+	EXPECT_EQ(0, rtpm_claim(p, &idx));
+	ASSERT_EQ(0, rtpm_stats(admin, 1, &st));
+	EXPECT_EQ(0, st.pushed + st.invalid + st.filling + st.sessions);
+	ASSERT_EQ(0, rtpm_stats(admin, 0, &st));
+	EXPECT_EQ(1, st.pushed);
+	EXPECT_EQ(1, st.invalid);
+	EXPECT_EQ(1, st.filling);
+	EXPECT_EQ(1, st.sessions);
+	/* The producer role of ring 1 is still free. */
+	EXPECT_EQ(0, rtpm_attach(admin, 1, RTPM_ROLE_PRODUCER));
+	close(p);
+	close(admin);
+	clean_rings(2);
+}
+
+/* The total-bytes cap gives ENOSPC, when it is small enough to reach. */
+TEST_TIMEOUT(total_bytes_cap_enospc, 60)
+{
+	struct rtpm_info info;
+	uint32_t r, o = 1, payload = 65507;
+	uint64_t bytes = 0;
+	int admin, rc = 0;
+
+	ASSERT_EQ(0, rtpm_info(&info));
+	/* The largest ring of big slots that surely fits under max_ring_bytes. */
+	while (o < RTPM_ORDER_MAX &&
+	       ((uint64_t)2 << o) * 65600 + 8192 <= info.max_ring_bytes)
+		o++;
+	if (info.max_total_bytes > 64ull << 20 ||
+	    info.max_total_bytes >= (uint64_t)info.max_rings * ((1ull << o) * 65600))
+		SKIP("max_total_bytes %llu is not reachable cheaply with %u rings",
+		     (unsigned long long)info.max_total_bytes, info.max_rings);
+	clean_rings(info.max_rings);
+	admin = rtpm_open();
+	for (r = 0; r < info.max_rings; r++) {
+		struct rtpm_layout l;
+
+		rc = rtpm_configure(admin, r, o, payload, RTPM_DROP_TAIL, 0);
+		if (rc)
+			break;
+		ASSERT_EQ(0, rtpm_layout(admin, r, &l));
+		bytes += l.mmap_size;
+	}
+	EXPECT_EQ(-ENOSPC, rc);
+	TH_LOG("ENOSPC after %u rings, %llu bytes (cap %llu)", r,
+	       (unsigned long long)bytes, (unsigned long long)info.max_total_bytes);
+	EXPECT_LE(bytes, info.max_total_bytes);
+	close(admin);
+	clean_rings(info.max_rings);
+}
+
+TEST_HARNESS_MAIN
