@@ -1,0 +1,937 @@
+package io.rtpm.ffm.shm;
+
+import io.rtpm.ffm.RingStats;
+import io.rtpm.ffm.internal.Errno;
+import io.rtpm.ffm.internal.Libc;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+import static io.rtpm.ffm.shm.ShmLayout.C_ABORTED;
+import static io.rtpm.ffm.shm.ShmLayout.C_CONSUMER;
+import static io.rtpm.ffm.shm.ShmLayout.C_EVENT_SEQ;
+import static io.rtpm.ffm.shm.ShmLayout.C_FILLING;
+import static io.rtpm.ffm.shm.ShmLayout.C_FLUSHED;
+import static io.rtpm.ffm.shm.ShmLayout.C_FREE_HEAD;
+import static io.rtpm.ffm.shm.ShmLayout.C_FREE_TAIL;
+import static io.rtpm.ffm.shm.ShmLayout.C_HEAD_DROPS;
+import static io.rtpm.ffm.shm.ShmLayout.C_INVALID;
+import static io.rtpm.ffm.shm.ShmLayout.C_MAPPINGS;
+import static io.rtpm.ffm.shm.ShmLayout.C_POP_FOUND;
+import static io.rtpm.ffm.shm.ShmLayout.C_PRODUCER;
+import static io.rtpm.ffm.shm.ShmLayout.C_READ_WAITERS;
+import static io.rtpm.ffm.shm.ShmLayout.C_READY_HEAD;
+import static io.rtpm.ffm.shm.ShmLayout.C_READY_TAIL;
+import static io.rtpm.ffm.shm.ShmLayout.C_RECLAIMED;
+import static io.rtpm.ffm.shm.ShmLayout.C_SESSIONS;
+import static io.rtpm.ffm.shm.ShmLayout.C_UNDERRUNS;
+import static io.rtpm.ffm.shm.ShmLayout.C_WRITE_WAITERS;
+import static io.rtpm.ffm.shm.ShmLayout.H_BYTES_IN;
+import static io.rtpm.ffm.shm.ShmLayout.H_BYTES_OUT;
+import static io.rtpm.ffm.shm.ShmLayout.H_DROPS;
+import static io.rtpm.ffm.shm.ShmLayout.H_DROP_POLICY;
+import static io.rtpm.ffm.shm.ShmLayout.H_FLAGS;
+import static io.rtpm.ffm.shm.ShmLayout.H_FREE;
+import static io.rtpm.ffm.shm.ShmLayout.H_IN_FLIGHT;
+import static io.rtpm.ffm.shm.ShmLayout.H_OVERRUNS;
+import static io.rtpm.ffm.shm.ShmLayout.H_POPPED;
+import static io.rtpm.ffm.shm.ShmLayout.H_PUSHED;
+import static io.rtpm.ffm.shm.ShmLayout.H_READY;
+import static io.rtpm.ffm.shm.ShmLayout.H_RELEASED;
+import static io.rtpm.ffm.shm.ShmLayout.H_RTP_DUPLICATES;
+import static io.rtpm.ffm.shm.ShmLayout.H_RTP_LOST;
+import static io.rtpm.ffm.shm.ShmLayout.H_RTP_MAX_SEQ;
+import static io.rtpm.ffm.shm.ShmLayout.H_RTP_NOT_RTP;
+import static io.rtpm.ffm.shm.ShmLayout.H_RTP_REORDERS;
+import static io.rtpm.ffm.shm.ShmLayout.H_RTP_RESETS;
+import static io.rtpm.ffm.shm.ShmLayout.H_RTP_SSRC;
+import static io.rtpm.ffm.shm.ShmLayout.H_STATE;
+import static io.rtpm.ffm.shm.ShmLayout.M_FLAGS;
+import static io.rtpm.ffm.shm.ShmLayout.M_LEN;
+import static io.rtpm.ffm.shm.ShmLayout.M_PUSH_NS;
+import static io.rtpm.ffm.shm.ShmLayout.M_RTP_SEQ;
+import static io.rtpm.ffm.shm.ShmLayout.M_RTP_SSRC;
+import static io.rtpm.ffm.shm.ShmLayout.M_RTP_TIMESTAMP;
+import static io.rtpm.ffm.shm.ShmLayout.M_STATE;
+import static io.rtpm.ffm.shm.ShmLayout.REC_ATTACHED;
+import static io.rtpm.ffm.shm.ShmLayout.REC_FREE;
+import static io.rtpm.ffm.shm.ShmLayout.REC_HANDLE;
+import static io.rtpm.ffm.shm.ShmLayout.R_MAPPED;
+import static io.rtpm.ffm.shm.ShmLayout.R_PID;
+import static io.rtpm.ffm.shm.ShmLayout.R_ROLES;
+import static io.rtpm.ffm.shm.ShmLayout.R_STATE;
+import static io.rtpm.ffm.shm.ShmLayout.R_TOKEN;
+
+/**
+ * The module's ring rules ({@code rtpm_core_*} in kernel-module/rtp_mgr_ring.h, docs/ABI.md) over a
+ * mapped ring file, for one handle (one session record) of one process.
+ *
+ * <p>Every call takes the ring lock, changes shared words only through the {@link Journal} and
+ * commits once per slot transition, so a process killed anywhere leaves either the state before
+ * or the state after each transition; the next lock holder rolls back an unfinished one. What the
+ * kernel does in its file release (freeing a dead session's slots and roles) is done here by
+ * whoever next notices that the session's record lock is gone: attach, stats, start/stop, a claim
+ * that finds the ring full, or a wait that times out ({@link #reapDead()}).
+ *
+ * <p>Data calls return {@code -errno} or a result, never throw and allocate nothing. Thread
+ * model: one thread per role (the API's), so the producer and consumer threads of a session
+ * holding both roles may call concurrently; the lock serialises them.
+ */
+final class ShmRing implements AutoCloseable {
+
+    static final int SLOT_FREE = 0;
+    static final int SLOT_FILLING = 1;
+    static final int SLOT_READY = 2;
+    static final int SLOT_CONSUMED = 3;
+    static final int ROLE_PRODUCER = 0x1;
+    static final int ROLE_CONSUMER = 0x2;
+    static final int ROLE_MONITOR = 0x4;
+    static final int STATE_RUNNING = 0x1;
+    static final int DROP_HEAD = 1;
+    static final int CFG_NO_RTP_TRACKING = 0x1;
+
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    /** Longest single futex sleep of a waiter: how often a waiter looks for dead sessions. */
+    private static final long WAIT_SLICE_NANOS = 100_000_000L;
+    private static final int WAIT_SPINS = 32;
+    private static final ThreadLocal<MemorySegment> TIMESPEC =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Libc.TIMESPEC));
+
+    final ShmHandle h;
+    final ShmGeometry geo;
+    private final MemorySegment seg;
+    private final Journal j;
+    private final RtpTracker rtp;
+    private final MemorySegment eventWord;
+    private final long control;
+    private final int mask;
+    private final int recordBit1;
+    private final long waiterBit;
+    /** This handle's roles while attached (also in its record, for others to see). */
+    private volatile int roles;
+
+    /**
+     * Adopts a freshly opened handle: frees what a dead earlier owner of its record left, then
+     * marks the record as an unattached handle.
+     */
+    ShmRing(ShmHandle handle) {
+        this.h = handle;
+        this.geo = handle.geo;
+        this.seg = handle.seg;
+        this.j = handle.journal;
+        this.control = geo.control();
+        this.rtp = new RtpTracker(seg, control, j);
+        this.eventWord = seg.asSlice(geo.c(C_EVENT_SEQ), 4);
+        this.mask = geo.slotCount() - 1;
+        this.recordBit1 = handle.record + 1;
+        this.waiterBit = 1L << handle.record;
+        lock();
+        try {
+            endRecord(handle.record, REC_FREE);
+            j.put32(h.rec(h.record, R_TOKEN), h.token);
+            j.put32(h.rec(h.record, R_PID), Libc.getpid());
+            j.put32(h.rec(h.record, R_STATE), REC_HANDLE);
+        } finally {
+            unlock();
+        }
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------
+
+    private int i32(long abs) {
+        return (int) INT.get(seg, abs);
+    }
+
+    private long i64(long abs) {
+        return (long) LONG.get(seg, abs);
+    }
+
+    private int c32(long f) {
+        return (int) INT.get(seg, control + f);
+    }
+
+    private void lock() {
+        if (h.lock.lock(h.token, h)) {
+            j.rollback();
+        }
+    }
+
+    private void unlock() {
+        j.commit();
+        h.lock.unlock();
+    }
+
+    /** After unlocking: wakes sleepers on the event word if any wait for this kind of change. */
+    private void wake(long waitersField) {
+        // the unlock's getAndSet is the full fence that pairs with the waiter's bit set (B)
+        if ((long) LONG.getVolatile(seg, control + waitersField) != 0) {
+            INT.getAndAdd(seg, control + C_EVENT_SEQ, 1);
+            Libc.futexWake(eventWord, Integer.MAX_VALUE);
+        }
+    }
+
+    private void wakeAll() {
+        if ((long) LONG.getVolatile(seg, control + C_READ_WAITERS) != 0
+                || (long) LONG.getVolatile(seg, control + C_WRITE_WAITERS) != 0) {
+            INT.getAndAdd(seg, control + C_EVENT_SEQ, 1);
+            Libc.futexWake(eventWord, Integer.MAX_VALUE);
+        }
+    }
+
+    private long slotWordAt(int index) {
+        return geo.slotWords() + 8L * index;
+    }
+
+    private int slotState(int index) {
+        return ShmLayout.slotState(i64(slotWordAt(index)));
+    }
+
+    private int slotLen(int index) {
+        return ShmLayout.slotLen(i64(slotWordAt(index)));
+    }
+
+    /** {@code rtpm_core_set_state}: the authoritative word, then its mirror in the meta line. */
+    private void setState(int index, int state, int len) {
+        long meta = geo.slot(index);
+        j.put64(slotWordAt(index), ShmLayout.slotWord(len, state, 0));
+        j.put32(meta + M_LEN, len);
+        j.put32(meta + M_STATE, state);
+    }
+
+    private int fifoLen(long headField, long tailField) {
+        return c32(tailField) - c32(headField);
+    }
+
+    private int fifoOut(long base, long headField) {
+        int head = c32(headField);
+        int index = i32(base + 4L * (head & mask));
+        j.put32(control + headField, head + 1);
+        return index;
+    }
+
+    private void fifoIn(long base, long tailField, int index) {
+        int tail = c32(tailField);
+        j.put32(base + 4L * (tail & mask), index);
+        j.put32(control + tailField, tail + 1);
+    }
+
+    /** {@code rtpm_core_to_free}, plus the FREE gauge the header shows. */
+    private void toFree(int index) {
+        setState(index, SLOT_FREE, 0);
+        fifoIn(geo.freeFifo(), C_FREE_TAIL, index);
+        j.add32(H_FREE, 1);
+    }
+
+    private void countInvalid() {
+        j.add64(control + C_INVALID, 1);
+    }
+
+    private boolean running() {
+        return (i32(H_STATE) & STATE_RUNNING) != 0;
+    }
+
+    // ---- sessions -------------------------------------------------------------------------
+
+    /** @return this handle's roles, 0 when not attached */
+    int roles() {
+        return roles;
+    }
+
+    /**
+     * Ends what record {@code rec} holds (as the module's release() does for a session): its
+     * FILLING slots are aborted when it was the producer, its CONSUMED slots reclaimed when it
+     * was the consumer, its roles, mapping and waiter bits dropped. One commit per slot. Caller
+     * holds the lock.
+     */
+    private void endRecord(int rec, int newState) {
+        int state = i32(h.rec(rec, R_STATE));
+        if (state == REC_ATTACHED) {
+            int r = i32(h.rec(rec, R_ROLES));
+            boolean producer = (r & ROLE_PRODUCER) != 0;
+            boolean consumer = (r & ROLE_CONSUMER) != 0;
+            for (int i = 0; i < geo.slotCount() && (producer || consumer); i++) {
+                int s = slotState(i);
+                if (s == SLOT_FILLING && producer) {
+                    j.add32(control + C_FILLING, -1);
+                    j.add64(control + C_ABORTED, 1);
+                } else if (s == SLOT_CONSUMED && consumer) {
+                    j.add32(H_IN_FLIGHT, -1);
+                    j.add64(control + C_RECLAIMED, 1);
+                } else {
+                    continue;
+                }
+                toFree(i);
+                j.commit();
+            }
+            if (c32(C_PRODUCER) == rec + 1) {
+                j.put32(control + C_PRODUCER, 0);
+            }
+            if (c32(C_CONSUMER) == rec + 1) {
+                j.put32(control + C_CONSUMER, 0);
+            }
+            j.add32(control + C_SESSIONS, -1);
+            j.put32(h.rec(rec, R_ROLES), 0);
+        }
+        if (i32(h.rec(rec, R_MAPPED)) != 0) {
+            j.add32(control + C_MAPPINGS, -1);
+            j.put32(h.rec(rec, R_MAPPED), 0);
+        }
+        // waiters change their bits atomically without the lock: never through the journal
+        long bit = ~(1L << rec);
+        LONG.getAndBitwiseAnd(seg, control + C_READ_WAITERS, bit);
+        LONG.getAndBitwiseAnd(seg, control + C_WRITE_WAITERS, bit);
+        if (state != REC_FREE || newState != REC_FREE) {
+            j.put32(h.rec(rec, R_STATE), newState);
+        }
+        j.commit();
+    }
+
+    /**
+     * Frees what sessions that died left behind: every record in use whose lock byte nobody
+     * holds. Checked again under the ring lock, so a record being taken meanwhile is left alone.
+     *
+     * @return how many dead records were cleaned
+     */
+    int reapDead() {
+        int n = 0;
+        for (int rec = 0; rec < ShmLayout.RECORD_COUNT; rec++) {
+            if (rec == h.record || i32(h.rec(rec, R_STATE)) == REC_FREE || h.recordHeld(rec)) {
+                continue;
+            }
+            lock();
+            try {
+                if (i32(h.rec(rec, R_STATE)) != REC_FREE && !h.recordHeld(rec)) {
+                    endRecord(rec, REC_FREE);
+                    n++;
+                }
+            } finally {
+                unlock();
+            }
+        }
+        if (n > 0) {
+            wakeAll();
+        }
+        return n;
+    }
+
+    /**
+     * {@code RTPM_IOC_ATTACH} after the ring id and ABI checks: re-attach detaches first; a role
+     * held by a live session gives EBUSY.
+     *
+     * @param newRoles RTPM_ROLE_* bits, validated by the caller
+     * @return 0 or -EBUSY
+     */
+    int attach(int newRoles) {
+        reapDead();
+        lock();
+        try {
+            if (roles != 0) {
+                endRecord(h.record, REC_HANDLE);
+                roles = 0;
+            }
+            if (((newRoles & ROLE_PRODUCER) != 0 && c32(C_PRODUCER) != 0)
+                    || ((newRoles & ROLE_CONSUMER) != 0 && c32(C_CONSUMER) != 0)) {
+                return -Errno.EBUSY;
+            }
+            if ((newRoles & ROLE_PRODUCER) != 0) {
+                j.put32(control + C_PRODUCER, recordBit1);
+            }
+            if ((newRoles & ROLE_CONSUMER) != 0) {
+                j.put32(control + C_CONSUMER, recordBit1);
+            }
+            j.put32(h.rec(h.record, R_ROLES), newRoles);
+            j.add32(control + C_SESSIONS, 1);
+            j.put32(h.rec(h.record, R_STATE), REC_ATTACHED);
+            roles = newRoles;
+            return 0;
+        } finally {
+            unlock();
+        }
+    }
+
+    /** @return a description of who holds the roles in {@code wanted}, for an EBUSY message */
+    String roleHolders(int wanted) {
+        StringBuilder sb = new StringBuilder();
+        for (int pass = 0; pass < 2; pass++) {
+            int bit = pass == 0 ? ROLE_PRODUCER : ROLE_CONSUMER;
+            int holder = c32(pass == 0 ? C_PRODUCER : C_CONSUMER);
+            if ((wanted & bit) != 0 && holder != 0) {
+                sb.append(sb.isEmpty() ? "" : ", ").append(pass == 0 ? "PRODUCER" : "CONSUMER")
+                        .append(" is held by process ").append(i32(h.rec(holder - 1, R_PID)));
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * {@code RTPM_IOC_DETACH}.
+     *
+     * @return 0, -ENOTCONN, or -EBUSY while mapped
+     */
+    int detach() {
+        if (roles == 0) {
+            return -Errno.ENOTCONN;
+        }
+        lock();
+        try {
+            if (i32(h.rec(h.record, R_MAPPED)) != 0) {
+                return -Errno.EBUSY;
+            }
+            endRecord(h.record, REC_HANDLE);
+            roles = 0;
+        } finally {
+            unlock();
+        }
+        wakeAll();
+        return 0;
+    }
+
+    /** Counts this handle's mapping (as the module counts live mmaps). */
+    void setMapped(boolean mapped) {
+        lock();
+        try {
+            int was = i32(h.rec(h.record, R_MAPPED));
+            if (mapped && was == 0) {
+                j.put32(h.rec(h.record, R_MAPPED), 1);
+                j.add32(control + C_MAPPINGS, 1);
+            } else if (!mapped && was != 0) {
+                j.put32(h.rec(h.record, R_MAPPED), 0);
+                j.add32(control + C_MAPPINGS, -1);
+            }
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Ends the session (if attached) and closes the handle: the module's release(). */
+    @Override
+    public void close() {
+        lock();
+        try {
+            endRecord(h.record, REC_FREE);
+            roles = 0;
+        } finally {
+            unlock();
+        }
+        wakeAll();
+        h.close();
+    }
+
+    // ---- ring-addressed commands ----------------------------------------------------------
+
+    /** {@code rtpm_core_start}: a stopped ring flushes its READY slots first. Idempotent. */
+    void start() {
+        reapDead();
+        lock();
+        try {
+            if (!running()) {
+                while (fifoLen(C_READY_HEAD, C_READY_TAIL) != 0) {
+                    toFree(fifoOut(geo.readyFifo(), C_READY_HEAD));
+                    j.add32(H_READY, -1);
+                    j.add64(control + C_FLUSHED, 1);
+                    j.commit();
+                }
+                j.put32(H_STATE, STATE_RUNNING);
+            }
+        } finally {
+            unlock();
+        }
+        wakeAll();
+    }
+
+    /** {@code rtpm_core_stop}. Idempotent. */
+    void stop() {
+        reapDead();
+        lock();
+        try {
+            j.put32(H_STATE, 0);
+        } finally {
+            unlock();
+        }
+        wakeAll();
+    }
+
+    /** {@code rtpm_core_reset_stats}: counters to zero, then pushed/popped so the invariants hold. */
+    void resetStats() {
+        reapDead();
+        lock();
+        try {
+            for (long f : new long[] {H_PUSHED, H_BYTES_IN, H_DROPS, H_OVERRUNS, H_POPPED,
+                    H_RELEASED, H_BYTES_OUT, H_RTP_LOST, H_RTP_DUPLICATES, H_RTP_REORDERS,
+                    H_RTP_RESETS, H_RTP_NOT_RTP}) {
+                j.put64(f, 0);
+            }
+            for (long f : new long[] {C_HEAD_DROPS, C_FLUSHED, C_RECLAIMED, C_ABORTED, C_UNDERRUNS,
+                    C_INVALID}) {
+                j.put64(control + f, 0);
+            }
+            int ready = fifoLen(C_READY_HEAD, C_READY_TAIL);
+            int inFlight = i32(H_IN_FLIGHT);
+            j.put64(H_PUSHED, (long) ready + inFlight);
+            j.put64(H_POPPED, inFlight);
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * {@code RTPM_IOC_GET_STATS}: one snapshot under the lock, after reaping dead sessions.
+     *
+     * @param ringId the ring id to report
+     * @return the snapshot
+     */
+    RingStats stats(int ringId) {
+        reapDead();
+        lock();
+        try {
+            return new RingStats(ringId, running(), true, geo.slotCount(),
+                    i64(H_PUSHED), i64(H_POPPED), i64(H_RELEASED), i64(H_BYTES_IN), i64(H_BYTES_OUT),
+                    i64(H_OVERRUNS), i64(H_DROPS), i64(control + C_HEAD_DROPS),
+                    i64(control + C_FLUSHED), i64(control + C_RECLAIMED), i64(control + C_ABORTED),
+                    i64(control + C_UNDERRUNS), i64(H_RTP_LOST), i64(H_RTP_DUPLICATES),
+                    i64(H_RTP_REORDERS), i64(H_RTP_RESETS), i64(H_RTP_NOT_RTP),
+                    i64(control + C_INVALID), i32(H_FREE), c32(C_FILLING), i32(H_READY),
+                    i32(H_IN_FLIGHT), i32(H_RTP_SSRC), i32(H_RTP_MAX_SEQ), c32(C_SESSIONS),
+                    c32(C_MAPPINGS));
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * Checks what the stats cannot show: each slot's state against the FIFOs and gauges (like
+     * {@code rtpm_core_check}). For tests.
+     *
+     * @return null when consistent, else what disagrees
+     */
+    String checkStates() {
+        lock();
+        try {
+            int[] count = new int[4];
+            for (int i = 0; i < geo.slotCount(); i++) {
+                int s = slotState(i);
+                if (s > SLOT_CONSUMED) {
+                    return "slot " + i + " has state " + s;
+                }
+                if (i32(geo.slot(i) + M_STATE) != s) {
+                    return "slot " + i + " mirror state " + i32(geo.slot(i) + M_STATE) + " != " + s;
+                }
+                count[s]++;
+            }
+            int nfree = fifoLen(C_FREE_HEAD, C_FREE_TAIL);
+            int nready = fifoLen(C_READY_HEAD, C_READY_TAIL);
+            if (count[SLOT_FREE] != nfree || nfree != i32(H_FREE) || count[SLOT_READY] != nready
+                    || nready != i32(H_READY) || count[SLOT_FILLING] != c32(C_FILLING)
+                    || count[SLOT_CONSUMED] != i32(H_IN_FLIGHT)) {
+                return "states free/filling/ready/consumed " + count[0] + "/" + count[1] + "/"
+                        + count[2] + "/" + count[3] + " vs FIFOs " + nfree + "/" + nready
+                        + " and gauges " + i32(H_FREE) + "/" + c32(C_FILLING) + "/" + i32(H_READY)
+                        + "/" + i32(H_IN_FLIGHT);
+            }
+            for (int k = 0; k < nfree; k++) {
+                int idx = i32(geo.freeFifo() + 4L * ((c32(C_FREE_HEAD) + k) & mask));
+                if (slotState(idx) != SLOT_FREE) {
+                    return "FREE FIFO holds slot " + idx + " in state " + slotState(idx);
+                }
+            }
+            for (int k = 0; k < nready; k++) {
+                int idx = i32(geo.readyFifo() + 4L * ((c32(C_READY_HEAD) + k) & mask));
+                if (slotState(idx) != SLOT_READY) {
+                    return "READY FIFO holds slot " + idx + " in state " + slotState(idx);
+                }
+            }
+            return null;
+        } finally {
+            unlock();
+        }
+    }
+
+    // ---- data path ------------------------------------------------------------------------
+
+    /** {@code rtpm_core_claim}; caller holds the lock and checked the role. */
+    private int stepClaim() {
+        if (!running()) {
+            return -Errno.EPIPE;
+        }
+        int i;
+        if (fifoLen(C_FREE_HEAD, C_FREE_TAIL) != 0) {
+            i = fifoOut(geo.freeFifo(), C_FREE_HEAD);
+            j.add32(H_FREE, -1);
+        } else {
+            j.add64(H_OVERRUNS, 1);
+            if (i32(H_DROP_POLICY) != DROP_HEAD || fifoLen(C_READY_HEAD, C_READY_TAIL) == 0) {
+                return -Errno.ENOBUFS;
+            }
+            // a READY slot is the ring's until pop hands it over, and pop takes this lock too
+            i = fifoOut(geo.readyFifo(), C_READY_HEAD);
+            j.add32(H_READY, -1);
+            j.add64(control + C_HEAD_DROPS, 1);
+            j.add64(H_DROPS, 1);
+        }
+        setState(i, SLOT_FILLING, 0);
+        j.add32(control + C_FILLING, 1);
+        return i;
+    }
+
+    /** {@code rtpm_core_push}; caller holds the lock and checked the role. */
+    private int stepPush(int index, int len, long nowNs) {
+        if (!running()) {
+            return -Errno.EPIPE;
+        }
+        int err;
+        if (index < 0 || index >= geo.slotCount()) {
+            err = -Errno.ERANGE;
+        } else if (slotState(index) != SLOT_FILLING) {
+            err = -Errno.EBADSLT;
+        } else if (len < 0 || len > geo.maxPayload()) {
+            err = -Errno.EMSGSIZE;
+        } else {
+            err = 0;
+        }
+        if (err != 0) {
+            countInvalid();
+            return err;
+        }
+        long meta = geo.slot(index);
+        int flags = 0;
+        int extSeq = 0;
+        int ts = 0;
+        int ssrc = 0;
+        if ((i32(ShmLayout.H_FLAGS) & CFG_NO_RTP_TRACKING) == 0) {
+            // read once: the producer may rewrite the payload meanwhile
+            long p = meta + ShmLayout.META_SIZE;
+            int b0 = len > 0 ? seg.get(ValueLayout.JAVA_BYTE, p) & 0xff : 0;
+            int b1 = len > 1 ? seg.get(ValueLayout.JAVA_BYTE, p + 1) & 0xff : 0;
+            int seq = 0;
+            int pts = 0;
+            int pssrc = 0;
+            if (len >= 12) {
+                seq = Short.toUnsignedInt(seg.get(BE_SHORT, p + 2));
+                pts = seg.get(BE_INT, p + 4);
+                pssrc = seg.get(BE_INT, p + 8);
+            }
+            rtp.track(len, b0, b1, seq, pts, pssrc);
+            flags = rtp.flags;
+            extSeq = rtp.extSeq;
+            ts = rtp.timestamp;
+            ssrc = rtp.ssrc;
+        }
+        j.put32(meta + M_RTP_SEQ, extSeq);
+        j.put32(meta + M_RTP_TIMESTAMP, ts);
+        j.put32(meta + M_RTP_SSRC, ssrc);
+        j.put32(meta + M_FLAGS, flags);
+        j.put64(meta + M_PUSH_NS, nowNs);
+        setState(index, SLOT_READY, len);
+        fifoIn(geo.readyFifo(), C_READY_TAIL, index);
+        j.add32(H_READY, 1);
+        j.add32(control + C_FILLING, -1);
+        j.add64(H_PUSHED, 1);
+        j.add64(H_BYTES_IN, len);
+        return 0;
+    }
+
+    private static final ValueLayout.OfShort BE_SHORT =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt BE_INT =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+
+    /** {@code rtpm_core_pop}; caller holds the lock. @return len << 32 | index, or -errno */
+    private long stepPop() {
+        if (fifoLen(C_READY_HEAD, C_READY_TAIL) == 0) {
+            if (c32(C_POP_FOUND) != 0) {
+                j.add64(control + C_UNDERRUNS, 1);
+            }
+            j.put32(control + C_POP_FOUND, 0);
+            return running() ? -Errno.EAGAIN : -Errno.EPIPE;
+        }
+        int i = fifoOut(geo.readyFifo(), C_READY_HEAD);
+        j.add32(H_READY, -1);
+        int len = slotLen(i);
+        setState(i, SLOT_CONSUMED, len);
+        j.add32(H_IN_FLIGHT, 1);
+        j.add64(H_POPPED, 1);
+        j.add64(H_BYTES_OUT, len);
+        j.put32(control + C_POP_FOUND, 1);
+        return ((long) len << 32) | i;
+    }
+
+    /** {@code rtpm_core_release}; caller holds the lock. */
+    private int stepRelease(int index, int r) {
+        if (index < 0 || index >= geo.slotCount()) {
+            countInvalid();
+            return -Errno.ERANGE;
+        }
+        int state = slotState(index);
+        if (state == SLOT_CONSUMED && (r & ROLE_CONSUMER) != 0) {
+            j.add32(H_IN_FLIGHT, -1);
+            j.add64(H_RELEASED, 1);
+        } else if (state == SLOT_FILLING && (r & ROLE_PRODUCER) != 0) {
+            j.add32(control + C_FILLING, -1);
+            j.add64(control + C_ABORTED, 1);
+        } else {
+            countInvalid();
+            return -Errno.EBADSLT;
+        }
+        toFree(index);
+        return 0;
+    }
+
+    /** Packs a batch outcome: entries done, and the errno of the entry that failed (0: none). */
+    static long batchResult(int done, int errno) {
+        return ((long) done << 32) | (errno & 0xffffffffL);
+    }
+
+    static int done(long result) {
+        return (int) (result >>> 32);
+    }
+
+    static int errno(long result) {
+        return (int) result;
+    }
+
+    /**
+     * A claim would fail for want of a slot: free a dead consumer's slots first, as the module
+     * would have done when it died.
+     */
+    private void reapIfFull() {
+        if (i32(H_FREE) == 0) {
+            reapDead();
+        }
+    }
+
+    /**
+     * CLAIM_BATCH: claims up to {@code count} slots, writing their indices to {@code out}.
+     *
+     * @param out     receives the claimed slot indices
+     * @param count   1 .. RTPM_BATCH_MAX, checked by the caller
+     * @param dropped packets the producer discarded since its last claim (counted as drops)
+     * @return {@link #batchResult}
+     */
+    long claim(int[] out, int count, int dropped) {
+        int r = roles;
+        if (r == 0) {
+            return batchResult(0, Errno.ENOTCONN);
+        }
+        reapIfFull();
+        int done = 0;
+        int err = 0;
+        lock();
+        try {
+            if ((r & ROLE_PRODUCER) == 0) {
+                countInvalid();
+                return batchResult(0, Errno.EPERM);
+            }
+            if (dropped != 0) {
+                j.add64(H_DROPS, dropped & 0xffffffffL);
+                j.commit();
+            }
+            while (done < count) {
+                int i = stepClaim();
+                j.commit();
+                if (i < 0) {
+                    err = -i;
+                    break;
+                }
+                out[done++] = i;
+            }
+        } finally {
+            unlock();
+        }
+        return batchResult(done, err);
+    }
+
+    /**
+     * PUSH_BATCH: pushes {@code count} FILLING slots with their lengths.
+     *
+     * @return {@link #batchResult}
+     */
+    long push(int[] index, int[] len, int count) {
+        int r = roles;
+        if (r == 0) {
+            return batchResult(0, Errno.ENOTCONN);
+        }
+        int done = 0;
+        int err = 0;
+        long now = System.nanoTime();
+        lock();
+        try {
+            if ((r & ROLE_PRODUCER) == 0) {
+                countInvalid();
+                return batchResult(0, Errno.EPERM);
+            }
+            while (done < count) {
+                int e = stepPush(index[done], len[done], now);
+                j.commit();
+                if (e < 0) {
+                    err = -e;
+                    break;
+                }
+                done++;
+            }
+        } finally {
+            unlock();
+        }
+        if (done > 0) {
+            wake(C_READ_WAITERS);
+        }
+        return batchResult(done, err);
+    }
+
+    /**
+     * POP_BATCH: pops what is READY, up to {@code count}; EAGAIN/EPIPE only when nothing is.
+     *
+     * @param outIndex receives slot indices
+     * @param outLen   receives their pushed lengths
+     * @return {@link #batchResult}
+     */
+    long pop(int[] outIndex, int[] outLen, int count) {
+        int r = roles;
+        if (r == 0) {
+            return batchResult(0, Errno.ENOTCONN);
+        }
+        int done = 0;
+        int err = 0;
+        lock();
+        try {
+            if ((r & ROLE_CONSUMER) == 0) {
+                countInvalid();
+                return batchResult(0, Errno.EPERM);
+            }
+            // a batch that gets fewer than count found something: only an empty ring underruns
+            int n = Math.min(count, Math.max(1, fifoLen(C_READY_HEAD, C_READY_TAIL)));
+            while (done < n) {
+                long p = stepPop();
+                j.commit();
+                if (p < 0) {
+                    err = (int) -p;
+                    break;
+                }
+                outIndex[done] = (int) p;
+                outLen[done] = (int) (p >>> 32);
+                done++;
+            }
+        } finally {
+            unlock();
+        }
+        return batchResult(done, err);
+    }
+
+    /**
+     * RELEASE_BATCH: frees CONSUMED slots (consumer) or aborts FILLING ones (producer).
+     *
+     * @return {@link #batchResult}
+     */
+    long release(int[] index, int count) {
+        int r = roles;
+        if (r == 0) {
+            return batchResult(0, Errno.ENOTCONN);
+        }
+        int done = 0;
+        int err = 0;
+        lock();
+        try {
+            while (done < count) {
+                int e = stepRelease(index[done], r);
+                j.commit();
+                if (e < 0) {
+                    err = -e;
+                    break;
+                }
+                done++;
+            }
+        } finally {
+            unlock();
+        }
+        if (done > 0) {
+            wake(C_WRITE_WAITERS);
+        }
+        return batchResult(done, err);
+    }
+
+    /** Counts a data-plane request the caller rejected before it reached the ring (EINVAL). */
+    void rejectInvalid() {
+        lock();
+        try {
+            countInvalid();
+        } finally {
+            unlock();
+        }
+    }
+
+    // ---- waiting --------------------------------------------------------------------------
+
+    /** Consumer readiness (EPOLLIN or EPOLLHUP): something is READY, or the ring is stopped. */
+    private boolean readable() {
+        lock();
+        try {
+            return fifoLen(C_READY_HEAD, C_READY_TAIL) != 0 || !running();
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Producer readiness ({@code rtpm_core_can_claim} or EPOLLHUP). */
+    private boolean writable() {
+        lock();
+        try {
+            return !running() || fifoLen(C_FREE_HEAD, C_FREE_TAIL) != 0
+                    || (i32(H_DROP_POLICY) == DROP_HEAD && fifoLen(C_READY_HEAD, C_READY_TAIL) != 0);
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * Waits until a pop ({@code read}) or a claim would not come back empty-handed. A few spins,
+     * then FUTEX_WAIT on the event word with this record's bit in the waiters mask (the need-wakeup
+     * flag: wakers make a syscall only when a bit is set). Each sleep lasts at most 100 ms, after
+     * which dead sessions are reaped (a dead consumer's slots make a full ring writable again).
+     *
+     * @param read         wait to pop (else to claim)
+     * @param timeoutNanos how long at most; 0 only checks
+     * @return true when ready, false on timeout
+     */
+    boolean await(boolean read, long timeoutNanos) {
+        if (read ? readable() : writable()) {
+            return true;
+        }
+        if (timeoutNanos <= 0) {
+            return false;
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        long waitersAt = control + (read ? C_READ_WAITERS : C_WRITE_WAITERS);
+        for (int i = 0; i < WAIT_SPINS; i++) {
+            Thread.onSpinWait();
+            if ((read ? i32(H_READY) : i32(H_FREE)) != 0 && (read ? readable() : writable())) {
+                return true;
+            }
+        }
+        MemorySegment ts = TIMESPEC.get();
+        LONG.getAndBitwiseOr(seg, waitersAt, waiterBit);
+        try {
+            while (true) {
+                // (B) the bit is set (full fence) before the state is looked at
+                int seq = (int) INT.getVolatile(seg, control + C_EVENT_SEQ);
+                if (read ? readable() : writable()) {
+                    return true;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                long slice = Math.min(left, WAIT_SLICE_NANOS);
+                ts.set(ValueLayout.JAVA_LONG, 0, slice / 1_000_000_000L);
+                ts.set(ValueLayout.JAVA_LONG, 8, slice % 1_000_000_000L);
+                int rc = Libc.futexWait(eventWord, seq, ts);
+                if (rc == -Errno.ETIMEDOUT) {
+                    reapDead();
+                }
+            }
+        } finally {
+            LONG.getAndBitwiseAnd(seg, waitersAt, ~waiterBit);
+        }
+    }
+}
