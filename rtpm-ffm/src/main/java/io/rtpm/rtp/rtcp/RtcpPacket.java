@@ -404,7 +404,8 @@ public final class RtcpPacket {
      * @return the reason, empty when none
      */
     public String byeReason() {
-        return text(byeReasonOffset(), byeReasonLength());
+        final int len = byeReasonLength();
+        return len == 0 ? "" : text(byeReasonOffset(), len); // no reason: offset is past the end
     }
 
     // ---- APP
