@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.rtpm.ffm.kernel.KernelRingDevice;
+import io.rtpm.ffm.shm.ShmRingDevice;
 
 /** Picks and opens a backend for {@link RingDevice#open(Backend)}. */
 final class Backends {
@@ -20,9 +21,7 @@ final class Backends {
         };
     }
 
-    // The user-space ring lives in io.rtpm.ffm.shm (its own engineer); its entry point is wired here.
     private static RingDevice openShm() {
-        throw new RtpmException("open the user-space ring", 0,
-                "Backend.SHM is not part of this build yet: load the rtp_mgr module and use Backend.KERNEL");
+        return ShmRingDevice.open();
     }
 }
