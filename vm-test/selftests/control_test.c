@@ -125,7 +125,7 @@ TEST_F(ctl, unknown_cmd_enotty)
 		_IOR(RTPM_IOC_MAGIC, 0x00, __u64),
 		_IOW(RTPM_IOC_MAGIC, 0x00, struct rtpm_info),
 		_IOR(RTPM_IOC_MAGIC, 0x01, struct rtpm_attach),
-		_IOW(RTPM_IOC_MAGIC, 0x03, struct rtpm_attach),
+		_IOW(RTPM_IOC_MAGIC, 0x03, struct rtpm_layout),
 		_IOR(RTPM_IOC_MAGIC, 0x08, struct rtpm_stats),
 		_IO(RTPM_IOC_MAGIC, 0x06),
 		_IOWR(RTPM_IOC_MAGIC, 0x10, struct rtpm_slot_desc),
@@ -650,7 +650,10 @@ TEST_F(ctl, failed_reattach_detaches)
 	ASSERT_EQ(0, rtpm_ref(self->fd, RTPM_IOC_START, RING));
 	ASSERT_EQ(0, rtpm_attach(self->fd, RING, RTPM_ROLE_PRODUCER));
 	ASSERT_EQ(0, rtpm_claim(self->fd, &idx));
-	EXPECT_EQ(-EINVAL, rtpm_attach(self->fd, RING, 0x10));
+	/* The new attach fails on its target: another, unconfigured ring. */
+	ASSERT_LT(1, self->info.max_rings);
+	rtpm_ring_clean(RING + 1);
+	EXPECT_EQ(-ENODATA, rtpm_attach(self->fd, RING + 1, RTPM_ROLE_PRODUCER));
 	EXPECT_EQ(-ENOTCONN, rtpm_claim(self->fd, &idx));
 	EXPECT_EQ(-ENOTCONN, rtpm_ioc(self->fd, RTPM_IOC_DETACH, NULL));
 	ASSERT_EQ(0, rtpm_stats(self->fd, RING, &st));
