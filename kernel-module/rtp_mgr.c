@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rtp_mgr.c - /dev/rtp_mgr: kernel-managed rings of RTP packet slots,
- * shared with user space through mmap and driven through ioctl.
+ * /dev/rtp_mgr: kernel-managed rings of RTP packet slots, shared with user
+ * space through mmap and driven through ioctl.
  *
  * The ring rules live in rtp_mgr_ring.h; this file adds what needs the
  * kernel: the misc device, sessions, locking, user copies, mmap, poll and
@@ -77,8 +77,8 @@ struct rtpm_session;
  * @mappings: live VMAs of the ring, over all sessions.
  */
 struct rtpm_ring {
-	struct mutex mutex;
-	spinlock_t lock;
+	struct mutex mutex;	/* control plane */
+	spinlock_t lock;	/* data plane */
 	wait_queue_head_t wait;
 	u32 id;
 	bool configured;
@@ -99,7 +99,7 @@ struct rtpm_ring {
  * @mappings: live VMAs of this session; detach waits for none.
  */
 struct rtpm_session {
-	struct mutex mutex;
+	struct mutex mutex;	/* attach, detach, mmap */
 	struct rtpm_ring *ring;
 	u32 roles;
 	atomic_t mappings;

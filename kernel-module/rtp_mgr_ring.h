@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * rtp_mgr_ring.h - the kernel-neutral core of one rtp_mgr ring.
+ * The kernel-neutral core of one rtp_mgr ring.
  *
  * This file holds every rule of docs/ABI.md that does not need the kernel:
  * slot ownership, the FREE and READY FIFOs, drop policies, start/stop,
@@ -351,8 +351,8 @@ struct rtpm_core {
 	u8 *region;
 };
 
-static inline struct rtpm_slot_meta *rtpm_core_meta(const struct rtpm_core *core,
-						     u32 index)
+static inline struct rtpm_slot_meta *
+rtpm_core_meta(const struct rtpm_core *core, u32 index)
 {
 	return (struct rtpm_slot_meta *)(core->region + core->geom.slots_offset +
 					 (u64)index * core->geom.slot_stride);

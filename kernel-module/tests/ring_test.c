@@ -41,6 +41,7 @@ static int cur_failed;
 	} while (0)
 
 #define PAGE 4096
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct ring {
 	struct rtpm_core core;
@@ -748,10 +749,10 @@ static void test_random_walk(void)
 			case 5:
 			case 6:
 				held = r->core.slots[i].state;
-				if (held == RTPM_SLOT_FILLING || held == RTPM_SLOT_CONSUMED)
-					EXPECT_EQ(0, rtpm_core_release(&r->core, i, true, true));
-				else
-					EXPECT_EQ(-EBADSLT, rtpm_core_release(&r->core, i, true, true));
+				held = held == RTPM_SLOT_FILLING ||
+				       held == RTPM_SLOT_CONSUMED;
+				EXPECT_EQ(held ? 0 : -EBADSLT,
+					  rtpm_core_release(&r->core, i, true, true));
 				break;
 			default:
 				if (i == 0) {
@@ -955,8 +956,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1)
 		vec_path = argv[1];
-	printf("1..%zu\n", sizeof(tests) / sizeof(tests[0]));
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+	printf("1..%zu\n", ARRAY_SIZE(tests));
+	for (i = 0; i < ARRAY_SIZE(tests); i++) {
 		cur_test = tests[i].name;
 		cur_failed = 0;
 		tests[i].fn();
