@@ -156,7 +156,13 @@ final class ShmRing implements AutoCloseable {
     private void lock() {
         if (h.lock.lock(h.token, h)) {
             j.rollback();
+            LONG.setRelease(seg, control + ShmLayout.C_RECOVERIES, i64(control + ShmLayout.C_RECOVERIES) + 1);
         }
+    }
+
+    /** @return how many times a dead lock holder's unfinished step was rolled back */
+    long recoveries() {
+        return (long) LONG.getVolatile(seg, control + ShmLayout.C_RECOVERIES);
     }
 
     private void unlock() {
@@ -863,22 +869,22 @@ final class ShmRing implements AutoCloseable {
 
     // ---- waiting --------------------------------------------------------------------------
 
-    /** Consumer readiness (EPOLLIN or EPOLLHUP): something is READY, or the ring is stopped. */
+    /** The module's poll: EPOLLHUP when stopped, EPOLLIN for a consumer when something is READY. */
     private boolean readable() {
         lock();
         try {
-            return fifoLen(C_READY_HEAD, C_READY_TAIL) != 0 || !running();
+            return !running() || ((roles & ROLE_CONSUMER) != 0 && fifoLen(C_READY_HEAD, C_READY_TAIL) != 0);
         } finally {
             unlock();
         }
     }
 
-    /** Producer readiness ({@code rtpm_core_can_claim} or EPOLLHUP). */
+    /** The module's poll: EPOLLHUP when stopped, EPOLLOUT for a producer that can claim. */
     private boolean writable() {
         lock();
         try {
-            return !running() || fifoLen(C_FREE_HEAD, C_FREE_TAIL) != 0
-                    || (i32(H_DROP_POLICY) == DROP_HEAD && fifoLen(C_READY_HEAD, C_READY_TAIL) != 0);
+            return !running() || ((roles & ROLE_PRODUCER) != 0 && (fifoLen(C_FREE_HEAD, C_FREE_TAIL) != 0
+                    || (i32(H_DROP_POLICY) == DROP_HEAD && fifoLen(C_READY_HEAD, C_READY_TAIL) != 0)));
         } finally {
             unlock();
         }

@@ -82,6 +82,11 @@ public final class ShmRingDevice implements RingDevice {
         return new ShmRingDevice(dir);
     }
 
+    /** @return the ring files (tests reach the rings below the API through it) */
+    ShmRings rings() {
+        return rings;
+    }
+
     /** @return the directory holding the ring files */
     public Path directory() {
         return rings.dir();
