@@ -62,7 +62,7 @@ static void dp_teardown(struct th_meta *_metadata, FIXTURE_DATA(dp) *self)
 FIXTURE_SETUP(dp) { dp_setup(_metadata, self, RTPM_DROP_TAIL); }
 FIXTURE_TEARDOWN(dp) { dp_teardown(_metadata, self); }
 
-/* The head-drop variant of the same fixture. */
+/* The head-drop variant of the same fixture (same layout, so it reuses dp's code). */
 FIXTURE(hd) { int admin, p, c; };
 FIXTURE_SETUP(hd) { dp_setup(_metadata, (FIXTURE_DATA(dp) *)self, RTPM_DROP_HEAD); }
 FIXTURE_TEARDOWN(hd) { dp_teardown(_metadata, (FIXTURE_DATA(dp) *)self); }
