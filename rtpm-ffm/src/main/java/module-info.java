@@ -9,4 +9,5 @@ module io.rtpm.ffm {
     exports io.rtpm.rtp;
     exports io.rtpm.rtp.rtcp;
     exports io.rtpm.rtp.stats;
+    exports io.rtpm.relay;
 }

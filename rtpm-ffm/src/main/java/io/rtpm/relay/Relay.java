@@ -1,0 +1,280 @@
+package io.rtpm.relay;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+import io.rtpm.ffm.Backend;
+import io.rtpm.ffm.RingDevice;
+import io.rtpm.ffm.RingNotConfiguredException;
+import io.rtpm.ffm.RingSession;
+import io.rtpm.ffm.RingStats;
+import io.rtpm.ffm.Role;
+import io.rtpm.ffm.RtpmException;
+import io.rtpm.relay.internal.UdpSocket;
+
+/**
+ * A UDP relay through a ring: an RX thread receives RTP (and RTCP) into ring slots, a TX thread
+ * sends them on from the slots; nothing is copied and nothing is allocated per packet.
+ *
+ * <pre>{@code
+ * try (RingDevice dev = RingDevice.open(Backend.AUTO)) {
+ *     dev.configure(RingConfig.of(0, 10, 1500));
+ *     dev.start(0);
+ *     RelayConfig cfg = RelayConfig.builder(5004, new InetSocketAddress("127.0.0.1", 5006)).build();
+ *     try (Relay relay = Relay.start(dev, cfg)) {
+ *         Thread.sleep(10_000);
+ *         System.out.println(relay.stats().txRtp() + " packets relayed");
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Lifecycle: {@link #start} opens the sockets, attaches a PRODUCER and a CONSUMER session and
+ * starts both threads, or fails having released everything. {@link #stop} (or {@link #close})
+ * stops receiving, lets the TX thread drain what is in the ring, then closes the sessions and
+ * sockets; a thread that fails stops the relay and its exception is kept in {@link #failure()}.
+ * The ring itself is left running: its lifecycle belongs to whoever configured it. One relay per
+ * ring (a ring has one producer and one consumer); several relays run on several rings.
+ *
+ * <p>Thread-safe: {@link #stats()}, {@link #failure()} and {@link #stop} may be called from any thread.
+ */
+public final class Relay implements AutoCloseable {
+
+    private static final Duration DEFAULT_DRAIN = Duration.ofSeconds(2);
+
+    private final RingDevice device;
+    private final RelayConfig config;
+    private final UdpSocket rtpSocket;
+    private final UdpSocket rtcpSocket;
+    private final UdpSocket txSocket;
+    private final RxLoop rx;
+    private final TxLoop tx;
+    private final Thread rxThread;
+    private final Thread txThread;
+    private final long startNanos = System.nanoTime();
+    private volatile boolean stopping;
+    private volatile boolean rxDone;
+    private volatile Throwable failure;
+    private volatile RingStats lastRing;
+    private RelayStats finalStats;
+
+    private Relay(RingDevice device, RelayConfig config, UdpSocket rtpSocket, UdpSocket rtcpSocket,
+            UdpSocket txSocket, RingSession producer, RingSession consumer, int batch) {
+        this.device = device;
+        this.config = config;
+        this.rtpSocket = rtpSocket;
+        this.rtcpSocket = rtcpSocket;
+        this.txSocket = txSocket;
+        this.rx = new RxLoop(this, config, producer, rtpSocket, rtcpSocket, batch);
+        this.tx = new TxLoop(this, config, consumer, txSocket, batch);
+        this.rxThread = Thread.ofPlatform().name("rtpm-relay-rx-" + config.ringId()).daemon(true).unstarted(rx);
+        this.txThread = Thread.ofPlatform().name("rtpm-relay-tx-" + config.ringId()).daemon(true).unstarted(tx);
+        this.lastRing = device.stats(config.ringId());
+    }
+
+    /**
+     * Starts relaying.
+     *
+     * @param device an open device; it must stay open while the relay runs (stats read it)
+     * @param config what to relay
+     * @return the running relay
+     * @throws RingNotConfiguredException when the ring has no memory
+     * @throws RtpmException when the ring is stopped, or a socket cannot be set up
+     * @throws PortInUseException when a receive port is taken
+     * @throws io.rtpm.ffm.RingBusyException when another session holds the producer or consumer role
+     */
+    public static Relay start(RingDevice device, RelayConfig config) {
+        final int ringId = config.ringId();
+        RingStats st = device.stats(ringId);
+        if (!st.configured()) {
+            throw new RingNotConfiguredException("relay through ring " + ringId, 0, ringId);
+        }
+        if (!st.running()) {
+            throw new RtpmException("relay through ring " + ringId, 0, "ring " + ringId
+                    + " is stopped: start it first (rtpm start, or RingDevice.start)");
+        }
+        int batch = Math.max(1, Math.min(Math.min(config.batch(), device.info().batchMax()),
+                st.slotCount() / 2));
+        UdpSocket rtp = null;
+        UdpSocket rtcp = null;
+        UdpSocket out = null;
+        RingSession producer = null;
+        RingSession consumer = null;
+        try {
+            InetSocketAddress bind = config.rxBind();
+            rtp = UdpSocket.open(bind, "RTP receive", config.receiveBufferBytes(), 0, 0, true);
+            if (config.rtcp() == RtcpMode.PORT_PLUS_ONE) {
+                rtcp = UdpSocket.open(new InetSocketAddress(bind.getAddress(), rtp.localPort() + 1),
+                        "RTCP receive", config.receiveBufferBytes(), 0, 0, true);
+            }
+            boolean v6 = config.txDestination().getAddress() instanceof Inet6Address;
+            out = UdpSocket.open(new InetSocketAddress(wildcard(v6), 0), "send",
+                    0, config.sendBufferBytes(), config.dscp(), false);
+            producer = device.attach(ringId, Role.PRODUCER);
+            consumer = device.attach(ringId, Role.CONSUMER);
+            Relay relay = new Relay(device, config, rtp, rtcp, out, producer, consumer, batch);
+            relay.txThread.start();
+            relay.rxThread.start();
+            return relay;
+        } catch (RuntimeException | Error e) {
+            closeQuietly(consumer, producer, out, rtcp, rtp);
+            throw e;
+        }
+    }
+
+    private static InetAddress wildcard(boolean v6) {
+        return v6 ? new InetSocketAddress("::", 0).getAddress() : new InetSocketAddress("0.0.0.0", 0).getAddress();
+    }
+
+    private static void closeQuietly(AutoCloseable... all) {
+        for (AutoCloseable c : all) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // already failing: the first exception is the one to report
+                }
+            }
+        }
+    }
+
+    /** @return the configuration it runs with */
+    public RelayConfig config() {
+        return config;
+    }
+
+    /** @return the backend of the ring it relays through */
+    public Backend backend() {
+        return device.backend();
+    }
+
+    /** @return the local port RTP is received on (the chosen one when 0 was configured) */
+    public int rtpPort() {
+        return rtpSocket.localPort();
+    }
+
+    /** @return the local port RTCP is received on, or -1 when RTCP is muxed or off */
+    public int rtcpPort() {
+        return rtcpSocket != null ? rtcpSocket.localPort() : -1;
+    }
+
+    /** @return the local port packets are sent from */
+    public int txPort() {
+        return txSocket.localPort();
+    }
+
+    /** @return true until it is stopped or a thread failed */
+    public boolean isRunning() {
+        return !stopping;
+    }
+
+    /** @return what stopped it, when a thread failed (e.g. the ring was stopped); else null */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /**
+     * Takes a snapshot: the ring's counters, both threads' counters and the per-SSRC statistics.
+     * Allocates (call it per second, not per packet). After a stop, returns the final snapshot.
+     *
+     * @return the snapshot
+     */
+    public RelayStats stats() {
+        synchronized (this) {
+            if (finalStats != null) {
+                return finalStats;
+            }
+        }
+        return snapshot();
+    }
+
+    private RelayStats snapshot() {
+        RingStats ring;
+        try {
+            ring = device.stats(config.ringId());
+            lastRing = ring;
+        } catch (RtpmException e) {
+            ring = lastRing; // e.g. the device was closed: keep the last answer
+        }
+        RxLoop.Counters r = rx.snapshot();
+        TxLoop.Counters t = tx.snapshot();
+        return new RelayStats(ring, System.nanoTime() - startNanos, r.rxRtp(), r.rxRtcp(),
+                r.rxBytes(), r.filtered(), r.invalid(), r.truncated(), r.ringFull(),
+                r.socketDrops(), t.txRtp(), t.txRtcp(), t.txBytes(), t.expired(), t.hookDropped(),
+                t.hookErrors(), t.sendErrors(), r.latched(), r.sources());
+    }
+
+    /**
+     * Stops gracefully: no more receiving, what is in the ring is sent, then sessions and sockets
+     * are closed. Idempotent.
+     *
+     * @param drain how long the TX thread may take to empty the ring
+     * @return the final snapshot
+     */
+    public synchronized RelayStats stop(Duration drain) {
+        if (finalStats != null) {
+            return finalStats;
+        }
+        stopping = true;
+        long deadline = System.nanoTime() + drain.toNanos();
+        join(rxThread, deadline);
+        if (rxThread.isAlive()) {
+            // a receive poll lasts at most 200 ms: this only happens when the RX thread hangs
+            fail(new IllegalStateException("the RX thread did not stop within " + drain));
+        }
+        join(txThread, deadline);
+        if (txThread.isAlive()) {
+            fail(new IllegalStateException("the ring did not drain within " + drain));
+            rxDone = true;
+            join(txThread, System.nanoTime() + 1_000_000_000L);
+        }
+        finalStats = snapshot();
+        if (!rxThread.isAlive() && !txThread.isAlive()) {
+            // only once no thread can still be inside a call on these descriptors
+            closeQuietly(txSocket, rtcpSocket, rtpSocket);
+        }
+        return finalStats;
+    }
+
+    /** Stops with a drain of up to 2 seconds (see {@link #stop(Duration)}). */
+    @Override
+    public void close() {
+        stop(DEFAULT_DRAIN);
+    }
+
+    private static void join(Thread t, long deadlineNanos) {
+        long left = deadlineNanos - System.nanoTime();
+        boolean interrupted = false;
+        while (t.isAlive() && left > 0) {
+            try {
+                t.join(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            left = deadlineNanos - System.nanoTime();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean stopRequested() {
+        return stopping;
+    }
+
+    void fail(Throwable t) {
+        if (failure == null) {
+            failure = t;
+        }
+        stopping = true;
+    }
+
+    void rxFinished() {
+        rxDone = true;
+    }
+
+    boolean rxHasFinished() {
+        return rxDone;
+    }
+}

@@ -1,0 +1,308 @@
+package io.rtpm.relay;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.rtpm.ffm.RingSession;
+import io.rtpm.ffm.RingStoppedException;
+import io.rtpm.ffm.Slot;
+import io.rtpm.ffm.SlotBatch;
+import io.rtpm.ffm.internal.Libc;
+import io.rtpm.relay.internal.MessageVector;
+import io.rtpm.relay.internal.Net;
+import io.rtpm.relay.internal.SockAddr;
+import io.rtpm.relay.internal.UdpSocket;
+import io.rtpm.rtp.PacketKind;
+import io.rtpm.rtp.RtpPacket;
+import io.rtpm.rtp.stats.ReceiverStatistics;
+import io.rtpm.rtp.stats.SourceStatistics;
+
+/**
+ * The RX thread: waits on the receive sockets, receives a batch of datagrams straight into claimed
+ * ring slots (recvmmsg), checks each (source, truncation, RTP validity or RTCP), and pushes the
+ * good ones in one batch call.
+ *
+ * <p>Claimed slots that received nothing, or something rejected, stay claimed for the next
+ * receive ("spares") rather than being aborted, so the ring's counters show only real traffic.
+ * When the ring has no free slot the batch is received into scratch memory and counted as
+ * ring-full drops (reported to the ring with the next claim), so the socket buffer keeps draining.
+ * On the way out every spare is released: no slot stays held.
+ */
+final class RxLoop implements Runnable {
+
+    /** The slot tag that marks RTCP for the TX thread (carried in rtpm_slot_meta.user_tag). */
+    static final long TAG_RTCP = 1;
+    private static final int POLL_MILLIS = 200;
+
+    private final Relay relay;
+    private final RelayConfig config;
+    private final RingSession producer;
+    private final UdpSocket rtpSocket;
+    private final UdpSocket rtcpSocket;
+    private final int batch;
+    private final int slotCapacity;
+    private final boolean filterFrom;
+    private final long fromHi;
+    private final long fromLo;
+    private final int fromPort;
+    private final RtpPacket rtp = new RtpPacket();
+
+    // Guarded by this: written by the RX thread once per batch, read by snapshots.
+    private final ReceiverStatistics receiverStats;
+    private final int[] ssrcs;
+    private final int[] payloadTypes;
+    private int ssrcCount;
+    private long rxRtp;
+    private long rxRtcp;
+    private long rxBytes;
+    private long filtered;
+    private long invalid;
+    private long truncated;
+    private long ringFull;
+    private final long[] socketDrops = new long[2];
+    private boolean latched;
+    private long latchHi;
+    private long latchLo;
+    private int latchPort;
+
+    RxLoop(Relay relay, RelayConfig config, RingSession producer, UdpSocket rtpSocket,
+            UdpSocket rtcpSocket, int batch) {
+        this.relay = relay;
+        this.config = config;
+        this.producer = producer;
+        this.rtpSocket = rtpSocket;
+        this.rtcpSocket = rtcpSocket;
+        this.batch = batch;
+        this.slotCapacity = producer.layout().maxPayload();
+        InetSocketAddress from = config.rxFrom();
+        this.filterFrom = from != null;
+        this.fromHi = from != null ? SockAddr.hi(from.getAddress()) : 0;
+        this.fromLo = from != null ? SockAddr.lo(from.getAddress()) : 0;
+        this.fromPort = from != null ? from.getPort() : 0;
+        this.receiverStats = new ReceiverStatistics(config.clockRates(), config.maxSources());
+        this.ssrcs = new int[config.maxSources()];
+        this.payloadTypes = new int[config.maxSources()];
+    }
+
+    @Override
+    public void run() {
+        Slot[] spare = new Slot[batch];
+        boolean[] used = new boolean[batch];
+        SlotBatch claimed = producer.newBatch(batch);
+        SlotBatch out = producer.newBatch(batch);
+        int spareCount = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = Net.newCapture(arena);
+            MessageVector vec = new MessageVector(arena, batch, true);
+            MemorySegment scratch = arena.allocate((long) slotCapacity * batch, 8);
+            int nfds = rtcpSocket != null ? 2 : 1;
+            MemorySegment pollfds = arena.allocate(8L * nfds, 8);
+            pollfds.set(ValueLayout.JAVA_INT, 0, rtpSocket.fd());
+            pollfds.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
+            if (rtcpSocket != null) {
+                pollfds.set(ValueLayout.JAVA_INT, 8, rtcpSocket.fd());
+                pollfds.set(ValueLayout.JAVA_SHORT, 12, Libc.POLLIN);
+            }
+            int pendingDrops = 0;
+            while (!relay.stopRequested()) {
+                // poll, not a blocking recvmmsg: close() does not wake a native receive
+                int r = Libc.poll(pollfds, nfds, POLL_MILLIS);
+                if (r <= 0) {
+                    continue;
+                }
+                for (int s = 0; s < nfds; s++) {
+                    if ((pollfds.get(ValueLayout.JAVA_SHORT, 8L * s + 6) & Libc.POLLIN) == 0) {
+                        continue;
+                    }
+                    UdpSocket socket = s == 0 ? rtpSocket : rtcpSocket;
+                    // drain: keep receiving while full batches come (one poll per burst)
+                    int got;
+                    int count;
+                    do {
+                        if (spareCount < batch) {
+                            int n = producer.claim(claimed, batch - spareCount, pendingDrops);
+                            if (n > 0) {
+                                pendingDrops = 0;
+                                for (int i = 0; i < n; i++) {
+                                    spare[spareCount++] = claimed.get(i);
+                                }
+                            }
+                        }
+                        boolean toScratch = spareCount == 0;
+                        count = toScratch ? batch : spareCount;
+                        for (int i = 0; i < count; i++) {
+                            vec.prepareReceive(i, toScratch ? scratch.address() + (long) i * slotCapacity
+                                    : spare[i].payloadAddress(), slotCapacity);
+                        }
+                        got = Net.recvmmsg(cs, socket.fd(), vec.segment(), count, Net.MSG_DONTWAIT);
+                        if (got <= 0) {
+                            break;
+                        }
+                        if (toScratch) {
+                            pendingDrops += got;
+                            account(vec, got, s);
+                            continue;
+                        }
+                        accept(vec, got, s, spare, used, out);
+                        if (out.size() > 0) {
+                            producer.push(out);
+                            out.clear();
+                        }
+                        // compact: what was not pushed stays claimed for the next receive
+                        int keep = 0;
+                        for (int i = 0; i < spareCount; i++) {
+                            if (!used[i]) {
+                                spare[keep++] = spare[i];
+                            }
+                            used[i] = false;
+                        }
+                        spareCount = keep;
+                    } while (got == count && !relay.stopRequested());
+                }
+            }
+        } catch (RingStoppedException e) {
+            relay.fail(e);
+        } catch (RuntimeException | Error e) {
+            relay.fail(e);
+        } finally {
+            releaseSpares(spare, spareCount, out);
+            relay.rxFinished();
+        }
+    }
+
+    private void releaseSpares(Slot[] spare, int spareCount, SlotBatch out) {
+        try {
+            out.clear();
+            for (int i = 0; i < spareCount; i++) {
+                out.add(spare[i]);
+            }
+            if (out.size() > 0) {
+                producer.release(out);
+            }
+        } catch (RuntimeException e) {
+            // closing the session frees whatever is still claimed (counted as aborted)
+            relay.fail(e);
+        } finally {
+            producer.close();
+        }
+    }
+
+    /** Counts ring-full drops and socket drops of a batch received into scratch. */
+    private synchronized void account(MessageVector vec, int got, int socketIndex) {
+        ringFull += got;
+        noteOverflow(vec, got, socketIndex);
+    }
+
+    private void noteOverflow(MessageVector vec, int got, int socketIndex) {
+        long o = vec.overflowCount(got - 1);
+        if (o > socketDrops[socketIndex]) {
+            socketDrops[socketIndex] = o;
+        }
+    }
+
+    /** Classifies a received batch; marks and queues the slots to push. Allocation-free. */
+    private synchronized void accept(MessageVector vec, int got, int socketIndex, Slot[] spare,
+            boolean[] used, SlotBatch out) {
+        noteOverflow(vec, got, socketIndex);
+        final boolean rtcpPort = socketIndex == 1;
+        final long now = System.nanoTime();
+        final MemorySegment names = vec.names();
+        for (int i = 0; i < got; i++) {
+            final int len = vec.length(i);
+            if ((vec.flags(i) & Net.MSG_TRUNC) != 0) {
+                truncated++;
+                continue;
+            }
+            final long nameAt = vec.nameOffset(i);
+            final long hi = SockAddr.hi(names, nameAt);
+            final long lo = SockAddr.lo(names, nameAt);
+            final int port = SockAddr.port(names, nameAt);
+            if (!sourceAllowed(hi, lo, port, rtcpPort)) {
+                filtered++;
+                continue;
+            }
+            final Slot slot = spare[i];
+            final MemorySegment p = slot.payload();
+            final PacketKind kind = PacketKind.classify(p, 0, len);
+            final boolean isRtcp;
+            if (kind == PacketKind.RTCP && (rtcpPort || config.rtcp() == RtcpMode.MUX)) {
+                isRtcp = true;
+            } else if (kind == PacketKind.RTP && !rtcpPort && rtp.wrap(p, 0, len).validate().ok()) {
+                isRtcp = false;
+                track(now);
+                if (config.latch() && !latched) {
+                    latched = true;
+                    latchHi = hi;
+                    latchLo = lo;
+                    latchPort = port;
+                }
+            } else {
+                invalid++;
+                continue;
+            }
+            if (isRtcp) {
+                rxRtcp++;
+            } else {
+                rxRtp++;
+            }
+            rxBytes += len;
+            slot.length(len);
+            slot.userTag(isRtcp ? TAG_RTCP : 0);
+            used[i] = true;
+            out.add(slot);
+        }
+    }
+
+    private boolean sourceAllowed(long hi, long lo, int port, boolean rtcpPort) {
+        if (filterFrom && (hi != fromHi || lo != fromLo
+                || (fromPort != 0 && port != (rtcpPort ? fromPort + 1 : fromPort)))) {
+            return false;
+        }
+        // the latch pins the address and RTP port; RTCP comes from the same address
+        return !latched || (hi == latchHi && lo == latchLo && (rtcpPort || port == latchPort));
+    }
+
+    private void track(long now) {
+        final int before = receiverStats.size();
+        final SourceStatistics s = receiverStats.onRtp(rtp, now);
+        if (s == null) {
+            return;
+        }
+        if (receiverStats.size() > before) {
+            ssrcs[ssrcCount] = rtp.ssrc();
+            payloadTypes[ssrcCount++] = rtp.payloadType();
+        } else {
+            for (int i = ssrcCount - 1; i >= 0; i--) {
+                if (ssrcs[i] == s.ssrc()) {
+                    payloadTypes[i] = rtp.payloadType();
+                    break;
+                }
+            }
+        }
+    }
+
+    /** The RX side's counters, copied under the lock the RX thread takes per batch. */
+    record Counters(long rxRtp, long rxRtcp, long rxBytes, long filtered, long invalid,
+            long truncated, long ringFull, long socketDrops, InetSocketAddress latched,
+            List<SourceReport> sources) {
+    }
+
+    synchronized Counters snapshot() {
+        List<SourceReport> sources = new ArrayList<>(ssrcCount);
+        for (int i = 0; i < ssrcCount; i++) {
+            SourceStatistics s = receiverStats.get(ssrcs[i]);
+            if (s != null) {
+                sources.add(new SourceReport(s.ssrc(), s.received(), s.expected(),
+                        s.expected() - s.received(), s.duplicates(), s.reordered(), s.jitter(),
+                        config.clockRates().clockRate(payloadTypes[i])));
+            }
+        }
+        return new Counters(rxRtp, rxRtcp, rxBytes, filtered, invalid, truncated, ringFull,
+                socketDrops[0] + socketDrops[1],
+                latched ? SockAddr.toInet(latchHi, latchLo, latchPort) : null, sources);
+    }
+}

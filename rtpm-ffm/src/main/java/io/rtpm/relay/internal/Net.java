@@ -1,0 +1,177 @@
+package io.rtpm.relay.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The socket calls of the relay, bound once through FFM (Linux x86_64/aarch64, glibc or musl).
+ *
+ * <p>Same idiom as {@code io.rtpm.ffm.internal.Libc}: each wrapper keeps the C name and argument
+ * order and returns the result, or {@code -errno} (captured by the linker right after the call).
+ * The capture buffer is passed in by the caller, so each I/O thread allocates its own once and
+ * the hot path allocates nothing. None of these is {@code critical}: recvmmsg blocks. poll and
+ * close come from {@code Libc}.
+ */
+public final class Net {
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO_VH =
+            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final MethodHandle SOCKET = bind("socket",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = bind("bind",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = bind("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = bind("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle GETSOCKNAME = bind("getsockname",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    // int recvmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags, struct timespec *t)
+    private static final MethodHandle RECVMMSG = bind("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    // int sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags)
+    private static final MethodHandle SENDMMSG = bind("sendmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+
+    // <sys/socket.h>, <netinet/in.h>, <bits/socket.h>: the same on x86_64 and aarch64.
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_CLOEXEC = 02000000;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_RXQ_OVFL = 40;
+    public static final int IPPROTO_IP = 0;
+    public static final int IP_TOS = 1;
+    public static final int IPPROTO_IPV6 = 41;
+    public static final int IPV6_V6ONLY = 26;
+    public static final int IPV6_TCLASS = 67;
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_TRUNC = 0x20;
+    public static final int MSG_CTRUNC = 0x08;
+
+    public static final int EINTR = 4;
+    public static final int EAGAIN = 11;
+    public static final int EACCES = 13;
+    public static final int EADDRINUSE = 98;
+    public static final int EADDRNOTAVAIL = 99;
+    public static final int EAFNOSUPPORT = 97;
+
+    private Net() {
+    }
+
+    private static MethodHandle bind(String name, FunctionDescriptor fd) {
+        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError(
+                "libc has no symbol '" + name + "': the rtpm relay needs Linux with glibc or musl"));
+        return LINKER.downcallHandle(symbol, fd, ERRNO);
+    }
+
+    /**
+     * Allocates an errno capture buffer: one per thread, made once.
+     *
+     * @param arena where it lives
+     * @return the buffer every call of that thread passes
+     */
+    public static MemorySegment newCapture(Arena arena) {
+        return arena.allocate(CAPTURE);
+    }
+
+    private static int result(MemorySegment cs, int r) {
+        return r == -1 ? -(int) ERRNO_VH.get(cs, 0L) : r;
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException e) {
+            return e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("unexpected exception from a native call", t);
+    }
+
+    /** @return socket(2): a descriptor, or -errno */
+    public static int socket(MemorySegment cs, int domain, int type, int protocol) {
+        try {
+            return result(cs, (int) SOCKET.invokeExact(cs, domain, type | SOCK_CLOEXEC, protocol));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** @return bind(2): 0, or -errno */
+    public static int bind(MemorySegment cs, int fd, MemorySegment addr, int len) {
+        try {
+            return result(cs, (int) BIND.invokeExact(cs, fd, addr, len));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** @return setsockopt(2): 0, or -errno */
+    public static int setsockopt(MemorySegment cs, int fd, int level, int name, MemorySegment value, int len) {
+        try {
+            return result(cs, (int) SETSOCKOPT.invokeExact(cs, fd, level, name, value, len));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** @return getsockopt(2): 0, or -errno; {@code len} is an in/out socklen_t */
+    public static int getsockopt(MemorySegment cs, int fd, int level, int name, MemorySegment value,
+            MemorySegment len) {
+        try {
+            return result(cs, (int) GETSOCKOPT.invokeExact(cs, fd, level, name, value, len));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** @return getsockname(2): 0, or -errno; {@code len} is an in/out socklen_t */
+    public static int getsockname(MemorySegment cs, int fd, MemorySegment addr, MemorySegment len) {
+        try {
+            return result(cs, (int) GETSOCKNAME.invokeExact(cs, fd, addr, len));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * recvmmsg(2) without a timeout argument (it is only checked after a datagram arrives).
+     * EINTR is returned, not retried: the caller's loop re-checks its stop flag anyway.
+     *
+     * @return datagrams received, or -errno
+     */
+    public static int recvmmsg(MemorySegment cs, int fd, MemorySegment vec, int n, int flags) {
+        try {
+            return result(cs, (int) RECVMMSG.invokeExact(cs, fd, vec, n, flags, MemorySegment.NULL));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** @return sendmmsg(2): messages sent (maybe fewer than n), or -errno */
+    public static int sendmmsg(MemorySegment cs, int fd, MemorySegment vec, int n, int flags) {
+        try {
+            return result(cs, (int) SENDMMSG.invokeExact(cs, fd, vec, n, flags));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+}

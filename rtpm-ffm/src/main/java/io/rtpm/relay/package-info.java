@@ -1,0 +1,7 @@
+/**
+ * The embeddable relay engine: {@link io.rtpm.relay.Relay} receives UDP (RTP and RTCP) into ring
+ * slots with batched recvmmsg and sends it on from the slots with sendmmsg, through FFM, with
+ * source filtering, symmetric latching, a per-packet hook and RFC 3550 per-SSRC statistics.
+ * Start one with a {@link io.rtpm.relay.RelayConfig}; read {@link io.rtpm.relay.RelayStats}.
+ */
+package io.rtpm.relay;

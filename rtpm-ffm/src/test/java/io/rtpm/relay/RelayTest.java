@@ -1,0 +1,347 @@
+package io.rtpm.relay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.rtpm.ffm.RingConfig;
+import io.rtpm.ffm.RingDevice;
+import io.rtpm.ffm.RingNotConfiguredException;
+import io.rtpm.ffm.RingStats;
+import io.rtpm.ffm.RtpmException;
+import io.rtpm.ffm.shm.ShmRingDevice;
+import io.rtpm.rtp.RtpGenerator;
+import io.rtpm.rtp.RtpStreamConfig;
+import io.rtpm.rtp.stats.SourceStatistics;
+
+/**
+ * The relay on real loopback UDP sockets over the user-space ring: what arrives, what is
+ * filtered, RTCP on port + 1, truncation, latching, the hook, and that no slot stays held.
+ */
+@Timeout(30)
+class RelayTest {
+
+    private static final InetAddress LO = InetAddress.getLoopbackAddress();
+    private static final int RING = 0;
+
+    private Path dir;
+    private RingDevice dev;
+    private DatagramSocket sink;
+    private DatagramSocket sinkRtcp;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        dir = Files.createTempDirectory("rtpm-relay-test-");
+        dev = ShmRingDevice.open(dir);
+        dev.configure(RingConfig.of(RING, 6, 512));
+        dev.start(RING);
+        sink = new DatagramSocket(0, LO);
+        sink.setSoTimeout(2000);
+        // RTCP goes to the sink's port + 1: find a pair of free ports
+        for (int tries = 0; sinkRtcp == null && tries < 20; tries++) {
+            try {
+                sinkRtcp = new DatagramSocket(sink.getLocalPort() + 1, LO);
+            } catch (IOException busy) {
+                sink.close();
+                sink = new DatagramSocket(0, LO);
+                sink.setSoTimeout(2000);
+            }
+        }
+        assertNotNull(sinkRtcp, "no free pair of ports for the sink");
+        sinkRtcp.setSoTimeout(2000);
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        sink.close();
+        sinkRtcp.close();
+        try {
+            dev.stop(RING);
+            dev.unconfigure(RING);
+        } finally {
+            dev.close();
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private RelayConfig.Builder config() {
+        return RelayConfig.builder(0, (InetSocketAddress) sink.getLocalSocketAddress())
+                .bindAddress(LO).ring(RING);
+    }
+
+    private static byte[] rtp(RtpGenerator gen) {
+        byte[] b = new byte[200];
+        int n = gen.next(MemorySegment.ofArray(b), 0, b.length);
+        return Arrays.copyOf(b, n);
+    }
+
+    private static void send(DatagramSocket from, byte[] data, int port) throws IOException {
+        from.send(new DatagramPacket(data, data.length, LO, port));
+    }
+
+    private static byte[] receive(DatagramSocket s) throws IOException {
+        DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+        s.receive(p);
+        return Arrays.copyOf(p.getData(), p.getLength());
+    }
+
+    private static void assertNothing(DatagramSocket s) throws IOException {
+        s.setSoTimeout(300);
+        assertThrows(SocketTimeoutException.class, () -> receive(s), "an unexpected datagram arrived");
+    }
+
+    /** Ring counters and the invariants once the relay has stopped: nothing held. */
+    private void assertNoSlotHeld() {
+        RingStats st = dev.stats(RING);
+        assertNull(st.invariantViolation());
+        assertEquals(st.slotCount(), st.free(), "slots still held: " + st);
+    }
+
+    /** A stop ends receiving at once: wait until the datagrams sent are in the ring. */
+    private static void awaitReceived(Relay relay, long n) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (relay.stats().rxRtp() < n && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(n, relay.stats().rxRtp());
+    }
+
+    @Test
+    void relaysRtpByteForByteAndCountsIt() throws IOException {
+        RtpGenerator gen = new RtpGenerator(RtpStreamConfig.pcmu20ms(0x1234, 100, 0));
+        RelayStats fin;
+        try (Relay relay = Relay.start(dev, config().build());
+                DatagramSocket src = new DatagramSocket(0, LO)) {
+            for (int i = 0; i < 200; i++) {
+                byte[] pkt = rtp(gen);
+                send(src, pkt, relay.rtpPort());
+                assertArrayEquals(pkt, receive(sink), "packet " + i);
+            }
+            fin = relay.stop(Duration.ofSeconds(2));
+        }
+        assertEquals(200, fin.rxRtp());
+        assertEquals(200, fin.txRtp());
+        assertEquals(200L * 172, fin.txBytes());
+        assertEquals(200, fin.ring().pushed());
+        assertEquals(1, fin.sources().size());
+        SourceReport s = fin.sources().get(0);
+        assertEquals(0x1234, s.ssrc());
+        // RFC 3550 A.1: the packets of the probation before the last are not counted
+        assertEquals(200 - (SourceStatistics.MIN_SEQUENTIAL - 1), s.received());
+        assertEquals(0, s.lost());
+        assertEquals(s.received(), s.expected());
+        assertEquals(8000, s.clockRate());
+        assertEquals(0, fin.dropped());
+        assertNoSlotHeld();
+    }
+
+    @Test
+    void sourceFilterDropsEveryPacketFromAnotherSource() throws IOException {
+        RtpGenerator gen = new RtpGenerator(RtpStreamConfig.pcmu20ms(7, 0, 0));
+        try (DatagramSocket good = new DatagramSocket(0, LO);
+                DatagramSocket bad = new DatagramSocket(0, LO);
+                Relay relay = Relay.start(dev, config()
+                        .rxFrom((InetSocketAddress) good.getLocalSocketAddress()).build())) {
+            for (int i = 0; i < 50; i++) {
+                byte[] intruder = rtp(gen);
+                intruder[intruder.length - 1] = 0x55; // marks the intruder's packets
+                send(bad, intruder, relay.rtpPort());
+                byte[] pkt = rtp(gen);
+                send(good, pkt, relay.rtpPort());
+                byte[] got = receive(sink);
+                assertArrayEquals(pkt, got, "packet " + i + " is not the allowed source's");
+            }
+            assertNothing(sink);
+            RelayStats st = relay.stop(Duration.ofSeconds(2));
+            assertEquals(50, st.filtered());
+            assertEquals(50, st.txRtp());
+        }
+        assertNoSlotHeld();
+    }
+
+    @Test
+    void latchesToTheFirstSource() throws IOException {
+        RtpGenerator gen = new RtpGenerator(RtpStreamConfig.pcmu20ms(9, 0, 0));
+        try (DatagramSocket first = new DatagramSocket(0, LO);
+                DatagramSocket second = new DatagramSocket(0, LO);
+                Relay relay = Relay.start(dev, config().latch(true).build())) {
+            byte[] pkt = rtp(gen);
+            send(first, pkt, relay.rtpPort());
+            assertArrayEquals(pkt, receive(sink));
+            send(second, rtp(gen), relay.rtpPort());
+            assertNothing(sink);
+            RelayStats st = relay.stats();
+            assertEquals(first.getLocalSocketAddress(), st.latchedSource());
+            assertEquals(1, st.filtered());
+        }
+    }
+
+    @Test
+    void relaysRtcpOnPortPlusOneAndKeepsItOutOfTracking() throws IOException {
+        // an RTCP RR with no report blocks: V=2, PT=201, length 1, SSRC
+        byte[] rr = {(byte) 0x80, (byte) 201, 0, 1, 0, 0, 0, 42};
+        RtpGenerator gen = new RtpGenerator(RtpStreamConfig.pcmu20ms(5, 0, 0));
+        try (DatagramSocket src = new DatagramSocket(0, LO);
+                Relay relay = Relay.start(dev, config().build())) {
+            assertEquals(relay.rtpPort() + 1, relay.rtcpPort());
+            send(src, rr, relay.rtcpPort());
+            assertArrayEquals(rr, receive(sinkRtcp));
+            byte[] pkt = rtp(gen);
+            send(src, pkt, relay.rtpPort());
+            assertArrayEquals(pkt, receive(sink));
+            // RTCP sent to the RTP port without mux is not relayed
+            send(src, rr, relay.rtpPort());
+            assertNothing(sink);
+            RelayStats st = relay.stop(Duration.ofSeconds(2));
+            assertEquals(1, st.rxRtcp());
+            assertEquals(1, st.txRtcp());
+            assertEquals(1, st.txRtp());
+            assertEquals(1, st.invalid());
+            assertEquals(1, st.ring().rtpNotRtp(), "RTCP must not enter the ring's RTP tracking");
+            assertEquals(1, st.sources().size(), "the RR's SSRC must not become an RTP source");
+            assertEquals(5, st.sources().get(0).ssrc());
+        }
+    }
+
+    @Test
+    void muxedRtcpGoesToTheRtpPort() throws IOException {
+        byte[] sr = new byte[28];
+        sr[0] = (byte) 0x80;
+        sr[1] = (byte) 200;
+        sr[3] = 6;
+        try (DatagramSocket src = new DatagramSocket(0, LO);
+                Relay relay = Relay.start(dev, config().rtcp(RtcpMode.MUX).build())) {
+            assertEquals(-1, relay.rtcpPort());
+            send(src, sr, relay.rtpPort());
+            assertArrayEquals(sr, receive(sink));
+            assertEquals(1, relay.stats().rxRtcp());
+        }
+    }
+
+    @Test
+    void countsTruncatedAndInvalidDatagramsAndDropsThem() throws IOException {
+        try (DatagramSocket src = new DatagramSocket(0, LO);
+                Relay relay = Relay.start(dev, config().build())) {
+            send(src, new byte[600], relay.rtpPort()); // slots hold 512 bytes
+            send(src, new byte[] {1, 2, 3}, relay.rtpPort()); // not RTP
+            byte[] pkt = rtp(new RtpGenerator(RtpStreamConfig.pcmu20ms(1, 0, 0)));
+            send(src, pkt, relay.rtpPort());
+            assertArrayEquals(pkt, receive(sink));
+            RelayStats st = relay.stop(Duration.ofSeconds(2));
+            assertEquals(1, st.truncated());
+            assertEquals(1, st.invalid());
+            assertEquals(1, st.txRtp());
+        }
+        assertNoSlotHeld();
+    }
+
+    @Test
+    void hookRewritesAndDrops() throws IOException {
+        PacketHook hook = (p, len, rtcp) -> {
+            if ((p.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 3) & 1) == 1) {
+                return PacketHook.DROP; // odd sequence numbers
+            }
+            p.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 1, (byte) 8); // PT 0 -> 8 (PCMA)
+            return len;
+        };
+        RtpGenerator gen = new RtpGenerator(RtpStreamConfig.pcmu20ms(3, 0, 0));
+        try (DatagramSocket src = new DatagramSocket(0, LO);
+                Relay relay = Relay.start(dev, config().hook(hook).build())) {
+            for (int i = 0; i < 10; i++) {
+                send(src, rtp(gen), relay.rtpPort());
+            }
+            for (int i = 0; i < 5; i++) {
+                byte[] got = receive(sink);
+                assertEquals(0, got[3] & 1);
+                assertEquals(8, got[1] & 0x7F);
+            }
+            assertNothing(sink);
+            assertEquals(5, relay.stop(Duration.ofSeconds(2)).hookDropped());
+        }
+    }
+
+    @Test
+    void expiredPacketsAreCountedNotSent() throws IOException {
+        // the hook stalls TX on the first packet, so the next ones age in the ring
+        PacketHook slow = (p, len, rtcp) -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return len;
+        };
+        RtpGenerator gen = new RtpGenerator(RtpStreamConfig.pcmu20ms(4, 0, 0));
+        try (DatagramSocket src = new DatagramSocket(0, LO);
+                Relay relay = Relay.start(dev, config().hook(slow).batch(1).maxAgeNanos(20_000_000).build())) {
+            for (int i = 0; i < 5; i++) {
+                send(src, rtp(gen), relay.rtpPort());
+            }
+            awaitReceived(relay, 5);
+            RelayStats st = relay.stop(Duration.ofSeconds(3));
+            assertEquals(5, st.rxRtp());
+            assertTrue(st.expired() >= 1, "nothing expired: " + st);
+            assertEquals(5, st.expired() + st.txRtp());
+        }
+        assertNoSlotHeld();
+    }
+
+    @Test
+    void portInUseIsReportedAndNothingIsLeftAttached() throws IOException {
+        try (DatagramSocket taken = new DatagramSocket(0, LO)) {
+            RelayConfig cfg = RelayConfig.builder(taken.getLocalPort(),
+                    (InetSocketAddress) sink.getLocalSocketAddress()).bindAddress(LO).build();
+            PortInUseException e = assertThrows(PortInUseException.class, () -> Relay.start(dev, cfg));
+            assertEquals(taken.getLocalPort(), e.port());
+        }
+        assertEquals(0, dev.stats(RING).sessions());
+    }
+
+    @Test
+    void refusesAStoppedOrUnconfiguredRing() {
+        dev.stop(RING);
+        RtpmException stopped = assertThrows(RtpmException.class, () -> Relay.start(dev, config().build()));
+        assertTrue(stopped.getMessage().contains("stopped"), stopped.getMessage());
+        assertThrows(RingNotConfiguredException.class, () -> Relay.start(dev, config().ring(1).build()));
+    }
+
+    @Test
+    void stopsWhenTheRingIsStoppedUnderIt() throws Exception {
+        try (DatagramSocket src = new DatagramSocket(0, LO);
+                Relay relay = Relay.start(dev, config().build())) {
+            dev.stop(RING);
+            send(src, rtp(new RtpGenerator(RtpStreamConfig.pcmu20ms(1, 0, 0))), relay.rtpPort());
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (relay.isRunning() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(!relay.isRunning(), "the relay kept running on a stopped ring");
+            assertNotNull(relay.failure());
+        }
+        assertEquals(0, dev.stats(RING).sessions());
+    }
+}
