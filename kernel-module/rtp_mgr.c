@@ -43,6 +43,9 @@
 #include <linux/wait.h>
 
 #include "rtp_mgr_ring.h"
+#ifdef RTPM_FAULTS
+#include "faults/rtp_mgr_faults.h"	/* deliberately broken test builds only */
+#endif
 
 static unsigned int max_rings = 16;
 module_param(max_rings, uint, 0444);
@@ -725,6 +728,9 @@ static long rtpm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct rtpm_session *sess = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
+#ifdef RTPM_FAULTS
+	rtpm_fault_hook();	/* commits the build's deliberate bug, once */
+#endif
 	switch (cmd) {
 	case RTPM_IOC_INFO:
 		return rtpm_ioctl_info(uarg);
@@ -1043,7 +1049,7 @@ static void rtpm_rings_free(void)
 		rtpm_mem_free(&rtpm_rings[i].mem);
 		mutex_destroy(&rtpm_rings[i].mutex);
 	}
-	kfree(rtpm_rings);
+	kvfree(rtpm_rings);
 	rtpm_rings = NULL;
 }
 
@@ -1058,7 +1064,8 @@ static int __init rtpm_init(void)
 		pr_err("max_rings=%u: must be 1..4096\n", max_rings);
 		return -EINVAL;
 	}
-	rtpm_rings = kcalloc(max_rings, sizeof(*rtpm_rings), GFP_KERNEL);
+	/* Up to 4096 rings of about half a KiB: more than kmalloc should promise. */
+	rtpm_rings = kvcalloc(max_rings, sizeof(*rtpm_rings), GFP_KERNEL);
 	if (!rtpm_rings)
 		return -ENOMEM;
 	for (i = 0; i < max_rings; i++) {

@@ -706,6 +706,33 @@ static void test_rtp_reads_only_len(void)
 	ring_free(r);
 }
 
+/* Slot metas carry the extended sequence number nearest the highest seen. */
+static void test_rtp_ext_seq(void)
+{
+	static const u16 seqs[] = { 65534, 65535, 0, 65535, 1, 65533 };
+	static const u32 ext[] = { 65534, 65535, 65536, 65535, 65537, 65533 };
+	struct ring *r = ring_new(3, 100, RTPM_DROP_TAIL, 0);
+	u8 p[12] = { 0x80, 0x60, 0, 0, 0, 0, 0, 7, 0, 0, 0, 9 };
+	u32 i, a;
+
+	rtpm_core_start(&r->core);
+	for (i = 0; i < ARRAY_SIZE(seqs); i++) {
+		a = claim_ok(r);
+		p[2] = seqs[i] >> 8;
+		p[3] = (u8)seqs[i];
+		memcpy((u8 *)rtpm_core_payload(&r->core, a), p, sizeof(p));
+		push_ok(r, a, sizeof(p));
+		EXPECT_EQ(ext[i], rtpm_core_meta(&r->core, a)->rtp_seq);
+		EXPECT_EQ(7, rtpm_core_meta(&r->core, a)->rtp_timestamp);
+		EXPECT_EQ(9, rtpm_core_meta(&r->core, a)->rtp_ssrc);
+		release_ok(r, pop_ok(r, NULL), false, true);
+	}
+	EXPECT_EQ(65537, stats(r).rtp_max_seq);
+	EXPECT_EQ(1, stats(r).rtp_duplicates);	/* the second 65535 */
+	EXPECT_EQ(1, stats(r).rtp_reorders);	/* 65533, never seen */
+	ring_free(r);
+}
+
 /* Deterministic random walk against a model of the ring; invariants every step. */
 static void test_random_walk(void)
 {
@@ -945,6 +972,7 @@ static const struct {
 	{ "mirror_meta", test_mirror_meta },
 	{ "tracking_off", test_tracking_off },
 	{ "rtp_reads_only_len", test_rtp_reads_only_len },
+	{ "rtp_ext_seq", test_rtp_ext_seq },
 	{ "random_walk", test_random_walk },
 	{ "rtp_vectors", test_rtp_vectors },
 };
