@@ -257,6 +257,55 @@ TEST_F(mm, slot_meta_follows_state)
 	EXPECT_EQ(0, hc->state);
 }
 
+/* Metas follow the other transitions too: abort, flush, reclaim, head drop. */
+TEST_F(mm, slot_meta_follows_abort_flush_reclaim_head_drop)
+{
+	volatile struct rtpm_slot_meta *m;
+	uint32_t a, b, c, x, len, k;
+	int cons;
+
+	ASSERT_EQ(0, rtpm_sess_open(&self->p, RING, RTPM_ROLE_PRODUCER));
+	ASSERT_EQ(0, rtpm_ref(self->admin, RTPM_IOC_START, RING));
+	ASSERT_EQ(0, rtpm_claim(self->p.fd, &a));
+	ASSERT_EQ(0, rtpm_release(self->p.fd, a));		/* abort */
+	EXPECT_EQ(RTPM_SLOT_FREE, rtpm_meta(&self->p, a)->state);
+	ASSERT_EQ(0, rtpm_claim(self->p.fd, &b));
+	ASSERT_EQ(0, rtpm_push(self->p.fd, b, 12));
+	ASSERT_EQ(0, rtpm_ref(self->admin, RTPM_IOC_STOP, RING));
+	ASSERT_EQ(0, rtpm_ref(self->admin, RTPM_IOC_START, RING));	/* flush */
+	EXPECT_EQ(RTPM_SLOT_FREE, rtpm_meta(&self->p, b)->state);
+	/* A consumer that goes while holding a slot: reclaimed, FREE. */
+	cons = rtpm_open();
+	ASSERT_EQ(0, rtpm_attach(cons, RING, RTPM_ROLE_CONSUMER));
+	ASSERT_EQ(0, rtpm_claim(self->p.fd, &c));
+	ASSERT_EQ(0, rtpm_push(self->p.fd, c, 12));
+	ASSERT_EQ(0, rtpm_pop(cons, &x, &len));
+	EXPECT_EQ(RTPM_SLOT_CONSUMED, rtpm_meta(&self->p, c)->state);
+	close(cons);
+	EXPECT_EQ(RTPM_SLOT_FREE, rtpm_meta(&self->p, c)->state);
+	/* Every slot's meta agrees with the gauges. */
+	for (k = 0; k < SLOTS; k++)
+		EXPECT_EQ(RTPM_SLOT_FREE, rtpm_meta(&self->p, k)->state);
+	rtpm_sess_close(&self->p);
+
+	/* HEAD: the recycled slot goes READY -> FILLING. */
+	ASSERT_EQ(0, rtpm_ref(self->admin, RTPM_IOC_STOP, RING));
+	ASSERT_EQ(0, rtpm_configure(self->admin, RING, 1, 64, RTPM_DROP_HEAD, 0));
+	ASSERT_EQ(0, rtpm_ref(self->admin, RTPM_IOC_START, RING));
+	ASSERT_EQ(0, rtpm_sess_open(&self->p, RING, RTPM_ROLE_PRODUCER));
+	ASSERT_EQ(0, rtpm_claim(self->p.fd, &a));
+	ASSERT_EQ(0, rtpm_push(self->p.fd, a, 12));
+	ASSERT_EQ(0, rtpm_claim(self->p.fd, &b));
+	ASSERT_EQ(0, rtpm_push(self->p.fd, b, 12));
+	ASSERT_EQ(0, rtpm_claim(self->p.fd, &x));
+	EXPECT_EQ(a, x);
+	m = rtpm_meta(&self->p, a);
+	EXPECT_EQ(RTPM_SLOT_FILLING, m->state);
+	EXPECT_EQ(RTPM_SLOT_READY, rtpm_meta(&self->p, b)->state);
+	EXPECT_EQ(1, rtpm_hdr(&self->p)->ready);
+	EXPECT_EQ(1, rtpm_hdr(&self->p)->drops);
+}
+
 /* Short or non-RTP payloads are flagged NOT_RTP in the meta. */
 TEST_F(mm, meta_flags_not_rtp)
 {
