@@ -134,6 +134,9 @@ final class ShmRing implements AutoCloseable {
             j.put32(h.rec(h.record, R_TOKEN), h.token);
             j.put32(h.rec(h.record, R_PID), Libc.getpid());
             j.put32(h.rec(h.record, R_STATE), REC_HANDLE);
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }
@@ -163,6 +166,11 @@ final class ShmRing implements AutoCloseable {
     /** @return how many times a dead lock holder's unfinished step was rolled back */
     long recoveries() {
         return (long) LONG.getVolatile(seg, control + ShmLayout.C_RECOVERIES);
+    }
+
+    /** A step failed half-way in this process: undo it, as a dead holder's would be. */
+    private void abort() {
+        j.rollback();
     }
 
     private void unlock() {
@@ -313,6 +321,9 @@ final class ShmRing implements AutoCloseable {
                     endRecord(rec, REC_FREE);
                     n++;
                 }
+            } catch (RuntimeException | Error e) {
+                abort();
+                throw e;
             } finally {
                 unlock();
             }
@@ -353,6 +364,9 @@ final class ShmRing implements AutoCloseable {
             j.put32(h.rec(h.record, R_STATE), REC_ATTACHED);
             roles = newRoles;
             return 0;
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }
@@ -388,6 +402,9 @@ final class ShmRing implements AutoCloseable {
             }
             endRecord(h.record, REC_HANDLE);
             roles = 0;
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }
@@ -407,6 +424,9 @@ final class ShmRing implements AutoCloseable {
                 j.put32(h.rec(h.record, R_MAPPED), 0);
                 j.add32(control + C_MAPPINGS, -1);
             }
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }
@@ -419,6 +439,9 @@ final class ShmRing implements AutoCloseable {
         try {
             endRecord(h.record, REC_FREE);
             roles = 0;
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }
@@ -442,6 +465,9 @@ final class ShmRing implements AutoCloseable {
                 }
                 j.put32(H_STATE, STATE_RUNNING);
             }
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }
@@ -454,6 +480,9 @@ final class ShmRing implements AutoCloseable {
         lock();
         try {
             j.put32(H_STATE, 0);
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }
@@ -478,6 +507,9 @@ final class ShmRing implements AutoCloseable {
             int inFlight = i32(H_IN_FLIGHT);
             j.put64(H_PUSHED, (long) ready + inFlight);
             j.put64(H_POPPED, inFlight);
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }
@@ -502,6 +534,9 @@ final class ShmRing implements AutoCloseable {
                     i64(control + C_INVALID), i32(H_FREE), c32(C_FILLING), i32(H_READY),
                     i32(H_IN_FLIGHT), i32(H_RTP_SSRC), i32(H_RTP_MAX_SEQ), c32(C_SESSIONS),
                     c32(C_MAPPINGS));
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }
@@ -550,6 +585,9 @@ final class ShmRing implements AutoCloseable {
                 }
             }
             return null;
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }
@@ -743,6 +781,9 @@ final class ShmRing implements AutoCloseable {
                 }
                 out[done++] = i;
             }
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }
@@ -777,6 +818,9 @@ final class ShmRing implements AutoCloseable {
                 }
                 done++;
             }
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }
@@ -819,6 +863,9 @@ final class ShmRing implements AutoCloseable {
                 outLen[done] = (int) (p >>> 32);
                 done++;
             }
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }
@@ -848,6 +895,9 @@ final class ShmRing implements AutoCloseable {
                 }
                 done++;
             }
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }
@@ -862,6 +912,9 @@ final class ShmRing implements AutoCloseable {
         lock();
         try {
             countInvalid();
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }
@@ -874,6 +927,9 @@ final class ShmRing implements AutoCloseable {
         lock();
         try {
             return !running() || ((roles & ROLE_CONSUMER) != 0 && fifoLen(C_READY_HEAD, C_READY_TAIL) != 0);
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }
@@ -885,6 +941,9 @@ final class ShmRing implements AutoCloseable {
         try {
             return !running() || ((roles & ROLE_PRODUCER) != 0 && (fifoLen(C_FREE_HEAD, C_FREE_TAIL) != 0
                     || (i32(H_DROP_POLICY) == DROP_HEAD && fifoLen(C_READY_HEAD, C_READY_TAIL) != 0)));
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
         } finally {
             unlock();
         }

@@ -158,6 +158,7 @@ final class ShmRings {
      * arguments and holds the ring's admin lock.
      */
     void create(RingConfig c, ShmGeometry geo, String op) {
+        removeStaleTemporaries(c.ringId());
         Path tmp = dir.resolve(".rtpm-" + c.ringId() + ".tmp-" + ProcessHandle.current().pid()
                 + "-" + System.nanoTime());
         try {
@@ -188,6 +189,20 @@ final class ShmRings {
             throw new RingMemoryException(op, Errno.ENOMEM, "cannot create " + geo.fileSize()
                     + " bytes in " + dir + " (" + e.getMessage() + "): free space in " + dir
                     + " or use a smaller ring");
+        }
+    }
+
+    /**
+     * Removes what configurers of this ring killed before their rename left behind; only the admin
+     * lock's holder creates these, so any that exist now are stale.
+     */
+    private void removeStaleTemporaries(int ringId) {
+        try (var s = Files.newDirectoryStream(dir, ".rtpm-" + ringId + ".tmp-*")) {
+            for (Path p : s) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // only litter: configure goes on
         }
     }
 

@@ -452,6 +452,23 @@ class ShmRingSemanticsTest {
     }
 
     @Test
+    void waitingSleepsInsteadOfBurningACore() {
+        dev.configure(RingConfig.of(0, 2, 100));
+        dev.start(0);
+        try (RingSession c = dev.attach(0, Role.CONSUMER)) {
+            var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            c.awaitReadable(20, TimeUnit.MILLISECONDS); // links the futex call first
+            long cpu0 = mx.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            assertFalse(c.awaitReadable(400, TimeUnit.MILLISECONDS));
+            long wall = System.nanoTime() - t0;
+            long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+            assertTrue(wall >= 400_000_000L, "waited " + wall + " ns");
+            assertTrue(cpu < wall / 4, "a 400 ms wait used " + cpu / 1_000_000 + " ms of CPU");
+        }
+    }
+
+    @Test
     void awaitWakesAcrossSessionsAndTimesOut() throws Exception {
         dev.configure(RingConfig.of(0, 2, 100));
         dev.start(0);
