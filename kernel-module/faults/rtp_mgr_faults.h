@@ -5,8 +5,8 @@
  * They exist only to prove that the debug kernels of vm-test catch the bugs
  * a kernel data plane is prone to (vm-test/debug-kernels/run --prove-net).
  * A normal build has none of them: only `make RTPM_FAULT=<name>` defines
- * RTPM_FAULTS and force-includes this file (faults/Kbuild.include); the one
- * call in rtp_mgr.c sits under #ifdef RTPM_FAULTS.
+ * RTPM_FAULTS (faults/Kbuild.include), under which rtp_mgr.c includes this
+ * file and calls the hook.
  *
  * Each bug is the shape it takes in a ring driver, reduced to its core and
  * kept on objects of its own, so that it fires on the first ioctl whatever
@@ -163,7 +163,7 @@ static void rtpm_fault_hook(void)
 
 	if (atomic_xchg(&fired, 1))
 		return;
-	pr_warn("rtp_mgr: fault-injection build: committing the deliberate bug now\n");
+	pr_warn("fault-injection build: committing the deliberate bug now\n");
 	rtpm_fault_commit();
 }
 
