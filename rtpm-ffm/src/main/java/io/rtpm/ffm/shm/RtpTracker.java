@@ -33,10 +33,8 @@ final class RtpTracker {
     static final int SEQ_MOD = 1 << 16;
     static final int WINDOW = 128;
 
-    /** {@code RTPM_META_RTP}. */
-    static final int META_RTP = 0x1;
-    /** {@code RTPM_META_NOT_RTP}. */
-    static final int META_NOT_RTP = 0x2;
+    static final int META_RTP = io.rtpm.ffm.abi.RtpMgrIoctl.RTPM_META_RTP();
+    static final int META_NOT_RTP = io.rtpm.ffm.abi.RtpMgrIoctl.RTPM_META_NOT_RTP();
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();

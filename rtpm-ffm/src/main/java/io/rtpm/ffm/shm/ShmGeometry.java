@@ -34,7 +34,8 @@ record ShmGeometry(int order, int slotCount, int maxPayload, int slotStride, lon
      */
     static ShmGeometry of(int order, int maxPayload) {
         int slotCount = 1 << order;
-        int stride = META_SIZE + (int) alignUp(maxPayload, SLOT_ALIGN);
+        // rtpm_geom_compute(): meta line plus payload, rounded up to a cache line
+        int stride = (int) alignUp(META_SIZE + maxPayload, SLOT_ALIGN);
         long slotsOffset = alignUp(HEADER_SIZE, PAGE_SIZE);
         long mmapSize = alignUp(slotsOffset + (long) slotCount * stride, PAGE_SIZE);
         long control = mmapSize;

@@ -1,5 +1,9 @@
 package io.rtpm.ffm.shm;
 
+import io.rtpm.ffm.abi.RtpMgrIoctl;
+import io.rtpm.ffm.abi.rtpm_ring_header;
+import io.rtpm.ffm.abi.rtpm_slot_meta;
+
 /**
  * Where everything lives in a user-space ring file ({@code /dev/shm/rtpm-<ring>}).
  *
@@ -11,7 +15,9 @@ package io.rtpm.ffm.shm;
  * {@link ShmGeometry#mmapSize()}: the ring lock, the undo journal, session records, per-slot owner
  * words and the two FIFOs. Words written by different parties sit on different cache lines.
  *
- * <p>Offsets named {@code H_*} are from the file start, {@code M_*} from a slot's start and
+ * <p>The header and slot meta offsets come from the jextract bindings of include/rtp_mgr_ioctl.h
+ * (whose drift test checks them against the C compiler), so this layout cannot drift from the
+ * module's. Offsets named {@code H_*} are from the file start, {@code M_*} from a slot's start and
  * {@code C_*}/{@code R_*} from the control region's start.
  */
 final class ShmLayout {
@@ -20,61 +26,61 @@ final class ShmLayout {
     }
 
     /** Bytes of {@code struct rtpm_ring_header}. */
-    static final int HEADER_SIZE = 256;
+    static final int HEADER_SIZE = (int) rtpm_ring_header.sizeof();
     /** Bytes of {@code struct rtpm_slot_meta}; the payload starts this far into a slot. */
-    static final int META_SIZE = 64;
+    static final int META_SIZE = (int) rtpm_slot_meta.sizeof();
     /** {@code RTPM_SLOT_ALIGN}: slots and payloads start on cache lines. */
-    static final int SLOT_ALIGN = 64;
+    static final int SLOT_ALIGN = RtpMgrIoctl.RTPM_SLOT_ALIGN();
     /** The page size the layout rounds to (x86_64 and the default arm64 kernels). */
     static final int PAGE_SIZE = 4096;
     /** {@code RTPM_RING_MAGIC}. */
-    static final int RING_MAGIC = 0x4d505452;
+    static final int RING_MAGIC = RtpMgrIoctl.RTPM_RING_MAGIC();
 
     // struct rtpm_ring_header, line 0: constant while configured
-    static final long H_MAGIC = 0;
-    static final long H_ABI_MAJOR = 4;
-    static final long H_ABI_MINOR = 8;
-    static final long H_RING_ID = 12;
-    static final long H_ORDER = 16;
-    static final long H_SLOT_COUNT = 20;
-    static final long H_SLOT_STRIDE = 24;
-    static final long H_MAX_PAYLOAD = 28;
-    static final long H_SLOTS_OFFSET = 32;
-    static final long H_MMAP_SIZE = 40;
-    static final long H_META_SIZE = 48;
-    static final long H_DROP_POLICY = 52;
-    static final long H_FLAGS = 56;
+    static final long H_MAGIC = rtpm_ring_header.magic$offset();
+    static final long H_ABI_MAJOR = rtpm_ring_header.abi_major$offset();
+    static final long H_ABI_MINOR = rtpm_ring_header.abi_minor$offset();
+    static final long H_RING_ID = rtpm_ring_header.ring_id$offset();
+    static final long H_ORDER = rtpm_ring_header.order$offset();
+    static final long H_SLOT_COUNT = rtpm_ring_header.slot_count$offset();
+    static final long H_SLOT_STRIDE = rtpm_ring_header.slot_stride$offset();
+    static final long H_MAX_PAYLOAD = rtpm_ring_header.max_payload$offset();
+    static final long H_SLOTS_OFFSET = rtpm_ring_header.slots_offset$offset();
+    static final long H_MMAP_SIZE = rtpm_ring_header.mmap_size$offset();
+    static final long H_META_SIZE = rtpm_ring_header.meta_size$offset();
+    static final long H_DROP_POLICY = rtpm_ring_header.drop_policy$offset();
+    static final long H_FLAGS = rtpm_ring_header.flags$offset();
     // line 1: written on push, claim, start/stop
-    static final long H_PUSHED = 64;
-    static final long H_BYTES_IN = 72;
-    static final long H_STATE = 80;
-    static final long H_FREE = 84;
-    static final long H_DROPS = 88;
-    static final long H_OVERRUNS = 96;
+    static final long H_PUSHED = rtpm_ring_header.pushed$offset();
+    static final long H_BYTES_IN = rtpm_ring_header.bytes_in$offset();
+    static final long H_STATE = rtpm_ring_header.state$offset();
+    static final long H_FREE = rtpm_ring_header.free$offset();
+    static final long H_DROPS = rtpm_ring_header.drops$offset();
+    static final long H_OVERRUNS = rtpm_ring_header.overruns$offset();
     // line 2: written on pop and release
-    static final long H_POPPED = 128;
-    static final long H_RELEASED = 136;
-    static final long H_BYTES_OUT = 144;
-    static final long H_READY = 152;
-    static final long H_IN_FLIGHT = 156;
+    static final long H_POPPED = rtpm_ring_header.popped$offset();
+    static final long H_RELEASED = rtpm_ring_header.released$offset();
+    static final long H_BYTES_OUT = rtpm_ring_header.bytes_out$offset();
+    static final long H_READY = rtpm_ring_header.ready$offset();
+    static final long H_IN_FLIGHT = rtpm_ring_header.in_flight$offset();
     // line 3: RTP tracking
-    static final long H_RTP_LOST = 192;
-    static final long H_RTP_DUPLICATES = 200;
-    static final long H_RTP_REORDERS = 208;
-    static final long H_RTP_RESETS = 216;
-    static final long H_RTP_NOT_RTP = 224;
-    static final long H_RTP_SSRC = 232;
-    static final long H_RTP_MAX_SEQ = 236;
+    static final long H_RTP_LOST = rtpm_ring_header.rtp_lost$offset();
+    static final long H_RTP_DUPLICATES = rtpm_ring_header.rtp_duplicates$offset();
+    static final long H_RTP_REORDERS = rtpm_ring_header.rtp_reorders$offset();
+    static final long H_RTP_RESETS = rtpm_ring_header.rtp_resets$offset();
+    static final long H_RTP_NOT_RTP = rtpm_ring_header.rtp_not_rtp$offset();
+    static final long H_RTP_SSRC = rtpm_ring_header.rtp_ssrc$offset();
+    static final long H_RTP_MAX_SEQ = rtpm_ring_header.rtp_max_seq$offset();
 
     // struct rtpm_slot_meta
-    static final long M_STATE = 0;
-    static final long M_LEN = 4;
-    static final long M_RTP_SEQ = 8;
-    static final long M_RTP_TIMESTAMP = 12;
-    static final long M_RTP_SSRC = 16;
-    static final long M_FLAGS = 20;
-    static final long M_PUSH_NS = 24;
-    static final long M_USER_TAG = 32;
+    static final long M_STATE = rtpm_slot_meta.state$offset();
+    static final long M_LEN = rtpm_slot_meta.len$offset();
+    static final long M_RTP_SEQ = rtpm_slot_meta.rtp_seq$offset();
+    static final long M_RTP_TIMESTAMP = rtpm_slot_meta.rtp_timestamp$offset();
+    static final long M_RTP_SSRC = rtpm_slot_meta.rtp_ssrc$offset();
+    static final long M_FLAGS = rtpm_slot_meta.flags$offset();
+    static final long M_PUSH_NS = rtpm_slot_meta.push_ns$offset();
+    static final long M_USER_TAG = rtpm_slot_meta.user_tag$offset();
 
     /** "RTPMSHM1": a control region of this layout version. */
     static final long CONTROL_MAGIC = 0x314d48534d505452L;

@@ -1,6 +1,7 @@
 package io.rtpm.ffm.shm;
 
 import io.rtpm.ffm.RingStats;
+import io.rtpm.ffm.abi.RtpMgrIoctl;
 import io.rtpm.ffm.internal.Errno;
 import io.rtpm.ffm.internal.Libc;
 
@@ -81,16 +82,15 @@ import static io.rtpm.ffm.shm.ShmLayout.R_TOKEN;
  */
 final class ShmRing implements AutoCloseable {
 
-    static final int SLOT_FREE = 0;
-    static final int SLOT_FILLING = 1;
-    static final int SLOT_READY = 2;
-    static final int SLOT_CONSUMED = 3;
-    static final int ROLE_PRODUCER = 0x1;
-    static final int ROLE_CONSUMER = 0x2;
-    static final int ROLE_MONITOR = 0x4;
-    static final int STATE_RUNNING = 0x1;
-    static final int DROP_HEAD = 1;
-    static final int CFG_NO_RTP_TRACKING = 0x1;
+    static final int SLOT_FREE = RtpMgrIoctl.RTPM_SLOT_FREE();
+    static final int SLOT_FILLING = RtpMgrIoctl.RTPM_SLOT_FILLING();
+    static final int SLOT_READY = RtpMgrIoctl.RTPM_SLOT_READY();
+    static final int SLOT_CONSUMED = RtpMgrIoctl.RTPM_SLOT_CONSUMED();
+    static final int ROLE_PRODUCER = RtpMgrIoctl.RTPM_ROLE_PRODUCER();
+    static final int ROLE_CONSUMER = RtpMgrIoctl.RTPM_ROLE_CONSUMER();
+    static final int STATE_RUNNING = RtpMgrIoctl.RTPM_STATE_RUNNING();
+    static final int DROP_HEAD = RtpMgrIoctl.RTPM_DROP_HEAD();
+    static final int CFG_NO_RTP_TRACKING = RtpMgrIoctl.RTPM_CFG_NO_RTP_TRACKING();
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();

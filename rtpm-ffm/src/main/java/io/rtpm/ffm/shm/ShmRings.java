@@ -3,6 +3,7 @@ package io.rtpm.ffm.shm;
 import io.rtpm.ffm.RingConfig;
 import io.rtpm.ffm.RingMemoryException;
 import io.rtpm.ffm.RtpmException;
+import io.rtpm.ffm.abi.RtpMgrIoctl;
 import io.rtpm.ffm.internal.Errno;
 import io.rtpm.ffm.internal.Libc;
 
@@ -40,11 +41,11 @@ import static io.rtpm.ffm.shm.ShmLayout.C_RTP_BAD_SEQ;
  */
 final class ShmRings {
 
-    static final int ORDER_MIN = 1;
-    static final int ORDER_MAX = 16;
-    static final int PAYLOAD_MIN = 12;
-    static final int PAYLOAD_MAX = 65507;
-    static final int BATCH_MAX = 1024;
+    static final int ORDER_MIN = RtpMgrIoctl.RTPM_ORDER_MIN();
+    static final int ORDER_MAX = RtpMgrIoctl.RTPM_ORDER_MAX();
+    static final int PAYLOAD_MIN = RtpMgrIoctl.RTPM_PAYLOAD_MIN();
+    static final int PAYLOAD_MAX = RtpMgrIoctl.RTPM_PAYLOAD_MAX();
+    static final int BATCH_MAX = RtpMgrIoctl.RTPM_BATCH_MAX();
     /** deploy/rtp_mgr.conf: {@code max_rings=16}. */
     static final int MAX_RINGS = 16;
     /** deploy/rtp_mgr.conf: 64 MiB per ring. */
@@ -209,8 +210,8 @@ final class ShmRings {
     /** {@code rtpm_core_init}: stopped, every slot FREE and in the FREE FIFO, counters zero. */
     private static void init(MemorySegment m, RingConfig c, ShmGeometry geo) {
         m.set(ValueLayout.JAVA_INT, ShmLayout.H_MAGIC, ShmLayout.RING_MAGIC);
-        m.set(ValueLayout.JAVA_INT, ShmLayout.H_ABI_MAJOR, 1);
-        m.set(ValueLayout.JAVA_INT, ShmLayout.H_ABI_MINOR, 0);
+        m.set(ValueLayout.JAVA_INT, ShmLayout.H_ABI_MAJOR, RtpMgrIoctl.RTPM_ABI_MAJOR());
+        m.set(ValueLayout.JAVA_INT, ShmLayout.H_ABI_MINOR, RtpMgrIoctl.RTPM_ABI_MINOR());
         m.set(ValueLayout.JAVA_INT, ShmLayout.H_RING_ID, c.ringId());
         m.set(ValueLayout.JAVA_INT, ShmLayout.H_ORDER, c.order());
         m.set(ValueLayout.JAVA_INT, ShmLayout.H_SLOT_COUNT, geo.slotCount());
