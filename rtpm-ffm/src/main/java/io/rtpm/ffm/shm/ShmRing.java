@@ -746,25 +746,60 @@ final class ShmRing implements AutoCloseable {
         }
     }
 
+    private static final int OP_CLAIM = 0;
+    private static final int OP_PUSH = 1;
+    private static final int OP_POP = 2;
+    private static final int OP_RELEASE = 3;
+
     /**
-     * CLAIM_BATCH: claims up to {@code count} slots, writing their indices to {@code out}.
+     * CLAIM_BATCH: claims up to {@code count} slots, writing their indices to {@code index}.
      *
-     * @param out     receives the claimed slot indices
-     * @param count   1 .. RTPM_BATCH_MAX, checked by the caller
      * @param dropped packets the producer discarded since its last claim (counted as drops)
      * @return {@link #batchResult}
      */
-    long claim(int[] out, int count, int dropped) {
+    long claim(int[] index, int count, int dropped) {
+        return run(OP_CLAIM, index, null, count, dropped);
+    }
+
+    /** PUSH_BATCH: pushes {@code count} FILLING slots with their lengths. */
+    long push(int[] index, int[] len, int count) {
+        return run(OP_PUSH, index, len, count, 0);
+    }
+
+    /** POP_BATCH: pops what is READY, up to {@code count}, into {@code index} and {@code len}. */
+    long pop(int[] index, int[] len, int count) {
+        return run(OP_POP, index, len, count, 0);
+    }
+
+    /** RELEASE_BATCH: frees CONSUMED slots (consumer) or aborts FILLING ones (producer). */
+    long release(int[] index, int count) {
+        return run(OP_RELEASE, index, null, count, 0);
+    }
+
+    /**
+     * One batch under one hold of the lock, as the module's {@code rtpm_data_run} and
+     * {@code rtpm_batch_chunk}: the role check (EPERM counts as invalid), the producer's reported
+     * drops, then the entries in order up to the first failure, one commit each. A pop batch ends
+     * without error once something was popped and the ring is empty.
+     *
+     * @param count 1 .. RTPM_BATCH_MAX, checked by the caller
+     * @return {@link #batchResult}
+     */
+    private long run(int op, int[] index, int[] len, int count, int dropped) {
         int r = roles;
         if (r == 0) {
             return batchResult(0, Errno.ENOTCONN);
         }
-        reapIfFull();
+        if (op == OP_CLAIM) {
+            reapIfFull();
+        }
+        int need = op == OP_CLAIM || op == OP_PUSH ? ROLE_PRODUCER : op == OP_POP ? ROLE_CONSUMER : 0;
+        long now = op == OP_PUSH ? System.nanoTime() : 0;
         int done = 0;
         int err = 0;
         lock();
         try {
-            if ((r & ROLE_PRODUCER) == 0) {
+            if (need != 0 && (r & need) == 0) {
                 countInvalid();
                 return batchResult(0, Errno.EPERM);
             }
@@ -772,51 +807,31 @@ final class ShmRing implements AutoCloseable {
                 j.add64(H_DROPS, dropped & 0xffffffffL);
                 j.commit();
             }
-            while (done < count) {
-                int i = stepClaim();
-                j.commit();
-                if (i < 0) {
-                    err = -i;
-                    break;
+            while (done < count && err == 0) {
+                long e;
+                switch (op) {
+                    case OP_CLAIM -> e = stepClaim();
+                    case OP_PUSH -> e = stepPush(index[done], len[done], now);
+                    case OP_POP -> {
+                        if (done > 0 && fifoLen(C_READY_HEAD, C_READY_TAIL) == 0) {
+                            return batchResult(done, 0);
+                        }
+                        e = stepPop();
+                    }
+                    default -> e = stepRelease(index[done], r);
                 }
-                out[done++] = i;
-            }
-        } catch (RuntimeException | Error e) {
-            abort();
-            throw e;
-        } finally {
-            unlock();
-        }
-        return batchResult(done, err);
-    }
-
-    /**
-     * PUSH_BATCH: pushes {@code count} FILLING slots with their lengths.
-     *
-     * @return {@link #batchResult}
-     */
-    long push(int[] index, int[] len, int count) {
-        int r = roles;
-        if (r == 0) {
-            return batchResult(0, Errno.ENOTCONN);
-        }
-        int done = 0;
-        int err = 0;
-        long now = System.nanoTime();
-        lock();
-        try {
-            if ((r & ROLE_PRODUCER) == 0) {
-                countInvalid();
-                return batchResult(0, Errno.EPERM);
-            }
-            while (done < count) {
-                int e = stepPush(index[done], len[done], now);
                 j.commit();
                 if (e < 0) {
-                    err = -e;
-                    break;
+                    err = (int) -e;
+                } else {
+                    if (op == OP_CLAIM) {
+                        index[done] = (int) e;
+                    } else if (op == OP_POP) {
+                        index[done] = (int) e;
+                        len[done] = (int) (e >>> 32);
+                    }
+                    done++;
                 }
-                done++;
             }
         } catch (RuntimeException | Error e) {
             abort();
@@ -824,84 +839,10 @@ final class ShmRing implements AutoCloseable {
         } finally {
             unlock();
         }
-        if (done > 0) {
+        // as the module: pollers wake when slots became READY or FREE
+        if (done > 0 && op == OP_PUSH) {
             wake(C_READ_WAITERS);
-        }
-        return batchResult(done, err);
-    }
-
-    /**
-     * POP_BATCH: pops what is READY, up to {@code count}; EAGAIN/EPIPE only when nothing is.
-     *
-     * @param outIndex receives slot indices
-     * @param outLen   receives their pushed lengths
-     * @return {@link #batchResult}
-     */
-    long pop(int[] outIndex, int[] outLen, int count) {
-        int r = roles;
-        if (r == 0) {
-            return batchResult(0, Errno.ENOTCONN);
-        }
-        int done = 0;
-        int err = 0;
-        lock();
-        try {
-            if ((r & ROLE_CONSUMER) == 0) {
-                countInvalid();
-                return batchResult(0, Errno.EPERM);
-            }
-            // a batch that gets fewer than count found something: only an empty ring underruns
-            int n = Math.min(count, Math.max(1, fifoLen(C_READY_HEAD, C_READY_TAIL)));
-            while (done < n) {
-                long p = stepPop();
-                j.commit();
-                if (p < 0) {
-                    err = (int) -p;
-                    break;
-                }
-                outIndex[done] = (int) p;
-                outLen[done] = (int) (p >>> 32);
-                done++;
-            }
-        } catch (RuntimeException | Error e) {
-            abort();
-            throw e;
-        } finally {
-            unlock();
-        }
-        return batchResult(done, err);
-    }
-
-    /**
-     * RELEASE_BATCH: frees CONSUMED slots (consumer) or aborts FILLING ones (producer).
-     *
-     * @return {@link #batchResult}
-     */
-    long release(int[] index, int count) {
-        int r = roles;
-        if (r == 0) {
-            return batchResult(0, Errno.ENOTCONN);
-        }
-        int done = 0;
-        int err = 0;
-        lock();
-        try {
-            while (done < count) {
-                int e = stepRelease(index[done], r);
-                j.commit();
-                if (e < 0) {
-                    err = -e;
-                    break;
-                }
-                done++;
-            }
-        } catch (RuntimeException | Error e) {
-            abort();
-            throw e;
-        } finally {
-            unlock();
-        }
-        if (done > 0) {
+        } else if (done > 0 && op == OP_RELEASE) {
             wake(C_WRITE_WAITERS);
         }
         return batchResult(done, err);
