@@ -26,6 +26,10 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
     private static final long L_START = 8;
     private static final long L_LEN = 16;
 
+    /** A struct flock per thread: liveness checks run on the data path (a full ring) too. */
+    private static final ThreadLocal<MemorySegment> FLOCK_SCRATCH =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Libc.FLOCK));
+
     final int ringId;
     final ShmGeometry geo;
     final MemorySegment seg;
@@ -166,16 +170,14 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
      * this one holds its lock byte.
      */
     boolean recordHeld(int rec) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment fl = a.allocate(Libc.FLOCK);
-            flock(fl, Libc.F_WRLCK, lockByte(geo, rec));
-            int r = Libc.fcntl(fd, Libc.F_OFD_GETLK, fl);
-            if (r < 0) {
-                // cannot tell: never reclaim on a guess
-                return true;
-            }
-            return fl.get(ValueLayout.JAVA_SHORT, L_TYPE) != Libc.F_UNLCK;
+        MemorySegment fl = FLOCK_SCRATCH.get();
+        flock(fl, Libc.F_WRLCK, lockByte(geo, rec));
+        int r = Libc.fcntl(fd, Libc.F_OFD_GETLK, fl);
+        if (r < 0) {
+            // cannot tell: never reclaim on a guess
+            return true;
         }
+        return fl.get(ValueLayout.JAVA_SHORT, L_TYPE) != Libc.F_UNLCK;
     }
 
     @Override

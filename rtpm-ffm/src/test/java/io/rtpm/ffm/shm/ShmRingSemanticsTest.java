@@ -227,6 +227,31 @@ class ShmRingSemanticsTest {
     }
 
     @Test
+    @SuppressWarnings("try")
+    void claimsOnAFullRingLookForDeadSessionsWithoutAllocating() {
+        dev.configure(RingConfig.of(0, 1, 100));
+        dev.start(0);
+        try (RingSession p = dev.attach(0, Role.PRODUCER); RingSession m = dev.attach(0, Role.MONITOR)) {
+            p.push(p.claim(), 1);
+            p.push(p.claim(), 1);
+            var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long tid = Thread.currentThread().threadId();
+            int rounds = 20_000;
+            long allocated = 0;
+            for (int pass = 0; pass < 2; pass++) {
+                long before = threads.getThreadAllocatedBytes(tid);
+                for (int i = 0; i < rounds; i++) {
+                    assertNull(p.claim());
+                }
+                allocated = threads.getThreadAllocatedBytes(tid) - before;
+            }
+            assertTrue(allocated < rounds, "allocated " + allocated + " bytes over " + rounds + " claims");
+            assertEquals(2L * rounds, stats().overruns());
+            assertEquals(2, stats().sessions(), "the live monitor was checked, not reclaimed");
+        }
+    }
+
+    @Test
     void headDropRecyclesTheOldestReadySlot() {
         dev.configure(RingConfig.of(0, 1, 100).withDropPolicy(DropPolicy.HEAD));
         dev.start(0);
