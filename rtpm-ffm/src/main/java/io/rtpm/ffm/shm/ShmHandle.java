@@ -79,7 +79,13 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
         }
         Arena arena = null;
         try {
-            ShmGeometry geo = probe(fd, path, ringId, op);
+            // a shorter file would fault (SIGBUS) on access: ask the kernel for this inode's size
+            long have = sizeOf(fd);
+            ShmGeometry geo = have < ShmLayout.PAGE_SIZE ? null : probe(fd, path, ringId, op);
+            if (geo == null || have < geo.fileSize()) {
+                throw new RtpmException(op, 0, path + " has " + have + " bytes, too few for a ring"
+                        + " file: remove it, or configure the ring again");
+            }
             arena = Arena.ofShared();
             long addr = Libc.mmap(geo.fileSize(), Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED,
                     fd, 0);
@@ -108,6 +114,15 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
             }
             Libc.close(fd);
             throw e;
+        }
+    }
+
+    /** The size of the file open as {@code fd} (not of whatever its path names by now). */
+    private static long sizeOf(int fd) {
+        try {
+            return java.nio.file.Files.size(Path.of("/proc/self/fd/" + fd));
+        } catch (java.io.IOException e) {
+            return -1;
         }
     }
 

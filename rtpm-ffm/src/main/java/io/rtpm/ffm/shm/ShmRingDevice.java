@@ -129,8 +129,13 @@ public final class ShmRingDevice implements RingDevice {
                 RingStats s;
                 try (ShmRing old = rings.open(c.ringId())) {
                     s = old.stats(c.ringId());
+                } catch (RingNotConfiguredException gone) {
+                    s = null;
+                } catch (RtpmException corrupt) {
+                    // not a ring file any session could use: configure replaces it
+                    s = null;
                 }
-                if (s.running() || s.sessions() > 0 || s.mappings() > 0) {
+                if (s != null && (s.running() || s.sessions() > 0 || s.mappings() > 0)) {
                     throw new RingBusyException(op, Errno.EBUSY, "ring " + c.ringId()
                             + " is running, mapped or has sessions attached: stop it and close its"
                             + " sessions first");

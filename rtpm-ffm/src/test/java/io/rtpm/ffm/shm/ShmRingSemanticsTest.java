@@ -121,6 +121,22 @@ class ShmRingSemanticsTest {
     }
 
     @Test
+    void aDamagedRingFileIsRefusedNotMappedAndConfigureReplacesIt() throws Exception {
+        dev.configure(RingConfig.of(0, 4, 200));
+        java.nio.file.Path f = dir.path.resolve("rtpm-0");
+        // truncated: mapping it whole would fault on access
+        try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(8192);
+        }
+        var e = assertThrows(io.rtpm.ffm.RtpmException.class, () -> dev.attach(0, Role.MONITOR));
+        assertTrue(e.getMessage().contains("configure the ring again"), e.getMessage());
+        java.nio.file.Files.write(f, new byte[100]);
+        assertThrows(io.rtpm.ffm.RtpmException.class, () -> dev.stats(0));
+        dev.configure(RingConfig.of(0, 4, 200));
+        assertEquals(16, stats().free());
+    }
+
+    @Test
     void configureLeavesTheRingStoppedWithEverySlotFree() {
         dev.configure(RingConfig.of(0, 4, 200));
         RingStats s = stats();
