@@ -44,6 +44,21 @@ public interface RingDevice extends AutoCloseable {
         return Backends.open(backend);
     }
 
+    /**
+     * Opens a backend with the kernel module's node at another path (e.g. in a container or a
+     * test). {@link Backend#AUTO} picks the kernel module when {@code devicePath} exists.
+     *
+     * @param backend which backend
+     * @param devicePath the node of the kernel module; ignored by {@link Backend#SHM}
+     * @return the open device
+     * @throws DeviceNotFoundException when {@link Backend#KERNEL} is asked for and the node is missing
+     * @throws PermissionDeniedException when the device may not be opened
+     * @throws AbiMismatchException when the provider's ABI does not serve this library
+     */
+    static RingDevice open(Backend backend, String devicePath) {
+        return Backends.open(backend, devicePath);
+    }
+
     /** @return the backend that runs (never {@link Backend#AUTO}) */
     Backend backend();
 

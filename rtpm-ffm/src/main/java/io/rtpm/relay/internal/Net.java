@@ -56,6 +56,8 @@ public final class Net {
     public static final int SOL_SOCKET = 1;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
+    public static final int SO_SNDBUFFORCE = 32;
+    public static final int SO_RCVBUFFORCE = 33;
     public static final int SO_RXQ_OVFL = 40;
     public static final int IPPROTO_IP = 0;
     public static final int IP_TOS = 1;

@@ -61,10 +61,13 @@ public final class UdpSocket implements AutoCloseable {
                     // dual-stack, so "::" also receives IPv4 (peers then appear IPv4-mapped)
                     setInt(cs, fd, one, Net.IPPROTO_IPV6, Net.IPV6_V6ONLY, 0, what, "IPV6_V6ONLY");
                 }
-                if (rcvBuf > 0) {
+                // the FORCE variants pass net.core.[rw]mem_max when privileged (CAP_NET_ADMIN)
+                if (rcvBuf > 0 && !setInt(cs, fd, one, Net.SOL_SOCKET, Net.SO_RCVBUFFORCE, rcvBuf, what,
+                        "SO_RCVBUFFORCE", true)) {
                     setInt(cs, fd, one, Net.SOL_SOCKET, Net.SO_RCVBUF, rcvBuf, what, "SO_RCVBUF");
                 }
-                if (sndBuf > 0) {
+                if (sndBuf > 0 && !setInt(cs, fd, one, Net.SOL_SOCKET, Net.SO_SNDBUFFORCE, sndBuf, what,
+                        "SO_SNDBUFFORCE", true)) {
                     setInt(cs, fd, one, Net.SOL_SOCKET, Net.SO_SNDBUF, sndBuf, what, "SO_SNDBUF");
                 }
                 if (dscp > 0) {
@@ -118,7 +121,8 @@ public final class UdpSocket implements AutoCloseable {
         setInt(cs, fd, one, level, name, value, what, option, false);
     }
 
-    private static void setInt(MemorySegment cs, int fd, MemorySegment one, int level, int name,
+    /** @return whether it was set; a failure throws unless {@code optional} */
+    private static boolean setInt(MemorySegment cs, int fd, MemorySegment one, int level, int name,
             int value, String what, String option, boolean optional) {
         one.set(ValueLayout.JAVA_INT, 0, value);
         int r = Net.setsockopt(cs, fd, level, name, one, 4);
@@ -126,6 +130,7 @@ public final class UdpSocket implements AutoCloseable {
             throw new RtpmException("set " + option + "=" + value + " on the " + what + " socket", -r,
                     "setsockopt(2) failed");
         }
+        return r == 0;
     }
 
     /**

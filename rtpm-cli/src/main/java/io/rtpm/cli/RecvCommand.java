@@ -1,0 +1,224 @@
+package io.rtpm.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.foreign.MemorySegment;
+import java.net.BindException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import io.rtpm.rtp.PacketKind;
+import io.rtpm.rtp.PayloadClockRates;
+import io.rtpm.rtp.RtpPacket;
+import io.rtpm.rtp.stats.ReceiverStatistics;
+import io.rtpm.rtp.stats.SourceStatistics;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code rtpm recv}: an RTP sink that reports loss, duplicates, reordering, jitter and latency. */
+@Command(name = "recv", mixinStandardHelpOptions = true, versionProvider = Rtpm.Version.class,
+        description = {"Receive RTP on a port and report per SSRC: packets, loss, duplicates,"
+                + " reordering, jitter (RFC 3550), and one-way latency of rtpm send's packets.",
+            "Example: rtpm recv --port 5006 --count 1500 --fail-on-loss"})
+final class RecvCommand implements Callable<Integer> {
+
+    private static final int MAX_SOURCES = 64;
+    private static final int MAX_SSRC_LIST = 64;
+
+    @Option(names = "--port", required = true, paramLabel = "PORT", converter = Addresses.Port.class,
+            description = "Local UDP port.")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0", converter = Addresses.Host.class,
+            description = "Local address (default: ${DEFAULT-VALUE}).")
+    InetAddress bind;
+
+    @Option(names = "--count", paramLabel = "N", description = "Stop after N RTP packets.")
+    Long count;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after SECONDS.")
+    Double duration;
+
+    @Option(names = "--idle", paramLabel = "SECONDS",
+            description = "Stop after SECONDS without packets, once the first has arrived.")
+    Double idle;
+
+    @Option(names = "--expect", paramLabel = "N", description = "With --fail-on-loss: exactly N packets must arrive.")
+    Long expect;
+
+    @Option(names = "--fail-on-loss", description = "Exit with code 9 when packets were lost (or not --expect of them arrived).")
+    boolean failOnLoss;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if ((count != null && count < 1) || (duration != null && !(duration > 0)) || (idle != null && !(idle > 0))
+                || (expect != null && expect < 0)) {
+            throw new CliException(ExitCodes.USAGE, "--count, --duration and --idle must be more than 0, --expect not negative");
+        }
+        InetSocketAddress at = new InetSocketAddress(bind, port);
+        ReceiverStatistics stats = new ReceiverStatistics(PayloadClockRates.rfc3551(), MAX_SOURCES);
+        List<Integer> ssrcs = new ArrayList<>();
+        List<Integer> clockRates = new ArrayList<>();
+        Latency latency = new Latency();
+        RtpPacket rtp = new RtpPacket();
+        byte[] buf = new byte[65536];
+        MemorySegment seg = MemorySegment.ofArray(buf);
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        long packets = 0;
+        long bytes = 0;
+        long invalid = 0;
+        long rtcp = 0;
+        long start;
+        try (DatagramSocket s = bindSocket(at); StopSignal signal = new StopSignal()) {
+            s.setSoTimeout(100);
+            s.setReceiveBufferSize(4 << 20);
+            start = System.nanoTime();
+            long end = duration != null ? start + (long) (duration * 1e9) : Long.MAX_VALUE;
+            long idleNanos = idle != null ? (long) (idle * 1e9) : Long.MAX_VALUE;
+            long last = 0;
+            long limit = count != null ? count : Long.MAX_VALUE;
+            while (packets < limit && !signal.stopped()) {
+                long now = System.nanoTime();
+                if (now >= end || (packets > 0 && now - last >= idleNanos)) {
+                    break;
+                }
+                try {
+                    s.receive(p);
+                } catch (SocketTimeoutException quiet) {
+                    continue;
+                }
+                now = System.nanoTime();
+                int len = p.getLength();
+                PacketKind kind = PacketKind.classify(seg, 0, len);
+                if (kind == PacketKind.RTCP) {
+                    rtcp++;
+                    continue;
+                }
+                if (kind != PacketKind.RTP || !rtp.wrap(seg, 0, len).validate().ok()) {
+                    invalid++;
+                    continue;
+                }
+                packets++;
+                bytes += len;
+                last = now;
+                int before = stats.size();
+                stats.onRtp(rtp, now);
+                if (stats.size() > before && ssrcs.size() < MAX_SSRC_LIST) {
+                    ssrcs.add(rtp.ssrc());
+                    clockRates.add(PayloadClockRates.rfc3551().clockRate(rtp.payloadType()));
+                }
+                long sentAt = Stamp.read(seg, rtp.payloadOffset(), rtp.payloadLength());
+                if (sentAt > 0) {
+                    latency.add(now - sentAt);
+                }
+            }
+            return report(stats, ssrcs, clockRates, latency, packets, bytes, invalid, rtcp, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private int report(ReceiverStatistics stats, List<Integer> ssrcs, List<Integer> clockRates, Latency latency, long packets,
+            long bytes, long invalid, long rtcp, double secs) {
+        PrintWriter out = spec.commandLine().getOut();
+        long lost = 0;
+        List<Json> sources = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < ssrcs.size(); i++) {
+            int ssrc = ssrcs.get(i);
+            SourceStatistics s = stats.get(ssrc);
+            long l = Math.max(0, s.expected() - s.received());
+            lost += l;
+            int rate = clockRates.get(i);
+            double jitterMs = rate > 0 ? s.jitter() * 1000.0 / rate : -1;
+            sources.add(Json.object().put("ssrc", String.format("%08x", ssrc)).put("received", s.received())
+                    .put("expected", s.expected()).put("lost", l).put("duplicates", s.duplicates())
+                    .put("reordered", s.reordered()).put("jitter", s.jitter()).put("jitter_ms", jitterMs));
+            lines.add(String.format(Locale.ROOT, "ssrc %08x: received %d, lost %d, duplicates %d, reordered %d,"
+                    + " jitter %d ts units (%.2f ms at %d Hz)", ssrc, s.received(), l, s.duplicates(),
+                    s.reordered(), s.jitter(), jitterMs, rate));
+        }
+        if (json) {
+            out.println(Json.object().put("type", "summary").put("packets", packets).put("bytes", bytes)
+                    .put("rtcp", rtcp).put("invalid", invalid).put("lost", lost).put("seconds", secs)
+                    .put("latency_samples", latency.count())
+                    .put("latency_p50_us", latency.percentileMicros(50))
+                    .put("latency_p99_us", latency.percentileMicros(99))
+                    .put("latency_max_us", latency.maxMicros()).put("sources", sources));
+        } else {
+            out.println(String.format(Locale.ROOT, "received %d RTP packets (%s) in %.1f s, %d RTCP, %d invalid,"
+                    + " lost %d", packets, Describe.bytes(bytes), secs, rtcp, invalid, lost));
+            lines.forEach(out::println);
+            if (latency.count() > 0) {
+                out.println(String.format(Locale.ROOT, "latency (%d samples): p50 %d us, p99 %d us, max %d us",
+                        latency.count(), latency.percentileMicros(50), latency.percentileMicros(99),
+                        latency.maxMicros()));
+            }
+        }
+        out.flush();
+        if (failOnLoss && (lost > 0 || (expect != null && packets != expect))) {
+            throw new CliException(ExitCodes.LOSS, "loss: " + lost + " packets lost, " + packets
+                    + " received" + (expect != null ? " of " + expect + " expected" : ""));
+        }
+        return ExitCodes.OK;
+    }
+
+    private static DatagramSocket bindSocket(InetSocketAddress at) throws IOException {
+        try {
+            return new DatagramSocket(at);
+        } catch (BindException e) {
+            throw Addresses.bindFailure(e, at, "receive");
+        }
+    }
+
+    /** One-way latencies in 1 us buckets up to 1 s (later ones in the last bucket); no allocation per sample. */
+    static final class Latency {
+        private final long[] buckets = new long[1_000_001];
+        private long count;
+        private long maxNanos;
+
+        void add(long nanos) {
+            if (nanos < 0) {
+                return; // another host's clock: no meaningful one-way latency
+            }
+            buckets[(int) Math.min(nanos / 1000, buckets.length - 1)]++;
+            count++;
+            maxNanos = Math.max(maxNanos, nanos);
+        }
+
+        long count() {
+            return count;
+        }
+
+        long maxMicros() {
+            return maxNanos / 1000;
+        }
+
+        long percentileMicros(double pct) {
+            if (count == 0) {
+                return 0;
+            }
+            long rank = (long) Math.ceil(pct / 100.0 * count);
+            long seen = 0;
+            for (int i = 0; i < buckets.length; i++) {
+                seen += buckets[i];
+                if (seen >= rank) {
+                    return i;
+                }
+            }
+            return buckets.length - 1;
+        }
+    }
+}
