@@ -13,15 +13,15 @@ final class Backends {
     }
 
     static RingDevice open(Backend backend) {
-        return switch (backend) {
-            case KERNEL -> KernelRingDevice.open(RingDevice.DEVICE_PATH);
-            case SHM -> openShm();
-            case AUTO -> Files.exists(Path.of(RingDevice.DEVICE_PATH))
-                    ? KernelRingDevice.open(RingDevice.DEVICE_PATH) : openShm();
-        };
+        return open(backend, RingDevice.DEVICE_PATH);
     }
 
-    private static RingDevice openShm() {
-        return ShmRingDevice.open();
+    static RingDevice open(Backend backend, String devicePath) {
+        return switch (backend) {
+            case KERNEL -> KernelRingDevice.open(devicePath);
+            case SHM -> ShmRingDevice.open();
+            case AUTO -> Files.exists(Path.of(devicePath))
+                    ? KernelRingDevice.open(devicePath) : ShmRingDevice.open();
+        };
     }
 }
