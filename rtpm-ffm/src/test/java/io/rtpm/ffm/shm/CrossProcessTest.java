@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -193,6 +194,27 @@ class CrossProcessTest {
             assertEquals(0, st.inFlight());
             assertEquals(1, st.sessions());
             assertEquals(1, st.overruns());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aProducerWaitingOnAFullRingIsFreedWhenTheConsumerDies() throws Exception {
+        dev.configure(RingConfig.of(0, 1, 100));
+        dev.start(0);
+        try (RingSession p = dev.attach(0, Role.PRODUCER)) {
+            p.push(p.claim(), 20);
+            p.push(p.claim(), 20);
+            Process c = child("hold", dir.path.toString(), "0");
+            expectLine(c, "held 2");
+            assertFalse(p.awaitWritable(150, TimeUnit.MILLISECONDS), "full while the consumer lives");
+            c.destroyForcibly().waitFor();
+            // nothing else runs: the wait's own timeout slice finds the dead session
+            long t0 = System.nanoTime();
+            assertTrue(p.awaitWritable(5, TimeUnit.SECONDS));
+            assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "took " + (System.nanoTime() - t0) + " ns");
+            assertNotNull(p.claim());
+            assertEquals(2, consistent("after").reclaimed());
         }
     }
 
