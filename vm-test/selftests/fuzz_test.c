@@ -533,7 +533,8 @@ TEST_TIMEOUT(fuzz_two_threads_and_scribbler, 120)
 		close(w[k].spare);
 	}
 	ASSERT_EQ(0, rtpm_stats(admin, RING, &st));
-	TH_LOG("end: pushed %llu popped %llu released %llu reclaimed %llu aborted %llu head_drops %llu invalid %llu",
+	TH_LOG("end: pushed %llu popped %llu released %llu reclaimed %llu aborted %llu "
+	       "head_drops %llu invalid %llu",
 	       (unsigned long long)st.pushed, (unsigned long long)st.popped,
 	       (unsigned long long)st.released, (unsigned long long)st.reclaimed,
 	       (unsigned long long)st.aborted, (unsigned long long)st.head_drops,

@@ -10,7 +10,8 @@
  * threads report through their own return values.
  *
  * A binary accepts -t NAME (run only that test, repeatable), -l (list) and
- * -h; the arguments after the options are left in th_argc/th_argv. Exit status: 0 all passed or skipped, 1 something failed.
+ * -h; the arguments after the options are left in th_argc/th_argv.
+ * Exit status: 0 all passed or skipped, 1 something failed.
  */
 #ifndef RTPM_HARNESS_H
 #define RTPM_HARNESS_H
