@@ -67,6 +67,7 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
      * @throws RingNotConfiguredException when there is no such file
      * @throws RtpmException when the file is not a ring file or every record is taken
      */
+    @SuppressWarnings("restricted") // mmap returns a bare address of the size we asked for
     static ShmHandle open(Path path, int ringId) {
         String op = "open user-space ring " + ringId;
         int fd = Libc.open(path.toString(), Libc.O_RDWR | Libc.O_NOFOLLOW, 0);
@@ -127,6 +128,7 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
     }
 
     /** Reads the header's shape through a one-page mapping and checks it. */
+    @SuppressWarnings("restricted") // as in open: our own mapping of one page
     private static ShmGeometry probe(int fd, Path path, int ringId, String op) {
         long addr = Libc.mmap(ShmLayout.PAGE_SIZE, Libc.PROT_READ, Libc.MAP_SHARED, fd, 0);
         if (Libc.isError(addr)) {
