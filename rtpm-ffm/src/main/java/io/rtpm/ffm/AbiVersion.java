@@ -10,7 +10,7 @@ package io.rtpm.ffm;
  * @param major incompatible changes bump this
  * @param minor compatible additions bump this
  */
-public record AbiVersion(int major, int minor) {
+public record AbiVersion(int major, int minor) implements java.io.Serializable {
 
     /** The version this library was built against. */
     public static final AbiVersion CURRENT = new AbiVersion(1, 0);

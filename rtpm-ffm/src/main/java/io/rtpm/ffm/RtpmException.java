@@ -22,20 +22,19 @@ public class RtpmException extends RuntimeException {
      * @param message what went wrong and what to do about it
      */
     public RtpmException(String operation, int errno, String message) {
-        super(operation + ": " + message + (errno != 0 ? " (" + Errno.name(errno) + ")" : ""));
-        this.operation = operation;
-        this.errno = errno;
+        this(operation, errno, message, null);
     }
 
     /**
      * @param operation what was attempted
      * @param errno the system error behind it, or 0
      * @param message what went wrong and what to do about it
-     * @param cause the underlying failure
+     * @param cause the underlying failure, or null
      */
     public RtpmException(String operation, int errno, String message, Throwable cause) {
-        this(operation, errno, message);
-        initCause(cause);
+        super(operation + ": " + message + (errno != 0 ? " (" + Errno.name(errno) + ")" : ""), cause);
+        this.operation = operation;
+        this.errno = errno;
     }
 
     /** @return what was attempted, e.g. {@code "configure ring 0"} */

@@ -136,6 +136,7 @@ public final class Libc {
     private Libc() {
     }
 
+    @SuppressWarnings("restricted") // binding libc is this class's purpose
     private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError(
                 "libc has no symbol '" + name + "': rtpm-ffm needs Linux with glibc or musl"));

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.rtpm.ffm.AbiMismatchException;
+import io.rtpm.ffm.AbiVersion;
 import io.rtpm.ffm.Backend;
 import io.rtpm.ffm.InvalidArgumentException;
 import io.rtpm.ffm.NotAttachedException;
@@ -20,7 +21,6 @@ import io.rtpm.ffm.RingStats;
 import io.rtpm.ffm.Role;
 import io.rtpm.ffm.Slot;
 import io.rtpm.ffm.SlotBatch;
-import io.rtpm.ffm.AbiVersion;
 import io.rtpm.ffm.abi.rtpm_batch;
 import io.rtpm.ffm.abi.rtpm_ring_header;
 import io.rtpm.ffm.abi.rtpm_slot_desc;
@@ -81,6 +81,7 @@ final class KernelRingSession implements RingSession {
 
     // A global-scope view of the same memory: passing it to a downcall skips the shared
     // arena's acquire/release. Valid until close(), which no call may race with.
+    @SuppressWarnings("restricted") // same memory, same size: only the scope differs
     private static MemorySegment alias(MemorySegment s) {
         return MemorySegment.ofAddress(s.address()).reinterpret(s.byteSize());
     }
@@ -106,6 +107,7 @@ final class KernelRingSession implements RingSession {
     }
 
     @Override
+    @SuppressWarnings("restricted") // mmap returns a bare address of the size we asked for
     public MemorySegment map() {
         if (closed) {
             throw new NotAttachedException("map " + name, 0);

@@ -38,6 +38,7 @@ class LibcTest {
     }
 
     @Test
+    @SuppressWarnings("restricted") // views the mapping mmap returned
     void sharedFileMappingIsVisibleThroughTheFile() throws Exception {
         Path f = dir.resolve("ring");
         int fd = Libc.open(f.toString(), Libc.O_RDWR | Libc.O_CREAT | Libc.O_EXCL, 0600);
