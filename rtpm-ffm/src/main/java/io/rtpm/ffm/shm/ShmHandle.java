@@ -30,6 +30,8 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
     private static final ThreadLocal<MemorySegment> FLOCK_SCRATCH =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Libc.FLOCK));
 
+    private static final java.lang.invoke.VarHandle TOKEN_SEQ = ValueLayout.JAVA_INT.varHandle();
+
     final int ringId;
     final ShmGeometry geo;
     final MemorySegment seg;
@@ -105,9 +107,10 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
                 throw new RtpmException(op, Errno.EBUSY, "all " + ShmLayout.RECORD_COUNT
                         + " session records of ring " + ringId + " are in use: close some sessions");
             }
-            long rec = geo.c(ShmLayout.C_RECORDS) + (long) record * ShmLayout.RECORD_SIZE;
-            int oldGen = seg.get(ValueLayout.JAVA_INT, rec + ShmLayout.R_TOKEN) >>> 8;
-            int token = (((oldGen + 1) & 0x7fffff) << 8) | (record + 1);
+            // unique per open, not derived from the record: an opener killed before it wrote its
+            // token may still have left it in the lock word, and the next one must differ
+            int gen = (int) TOKEN_SEQ.getAndAdd(seg, geo.c(ShmLayout.C_TOKEN_SEQ), 1) + 1;
+            int token = ((gen & 0x7fffff) << 8) | (record + 1);
             return new ShmHandle(ringId, fd, arena, seg, geo, record, token);
         } catch (RuntimeException | Error e) {
             if (arena != null) {

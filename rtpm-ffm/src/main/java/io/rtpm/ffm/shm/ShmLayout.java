@@ -93,6 +93,8 @@ final class ShmLayout {
     static final long C_LOCK = 64;
     /** Journals rolled back after their writer died (diagnostics; written by the lock holder). */
     static final long C_RECOVERIES = 72;
+    /** Bumped atomically by every open: lock tokens are unique even if an opener dies early. */
+    static final long C_TOKEN_SEQ = 80;
     // line 2: the futex word waiters sleep on, bumped after a change only when someone waits
     static final long C_EVENT_SEQ = 128;
     /** Bit i set: record i waits to pop (a dead waiter's bit is cleared by reclaim). */

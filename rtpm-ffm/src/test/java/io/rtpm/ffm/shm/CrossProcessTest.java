@@ -160,6 +160,7 @@ class CrossProcessTest {
             Process s = child("stall", dir.path.toString(), "0");
             expectLine(s, "stalled");
             s.destroyForcibly().waitFor();
+            // the next opener reuses the dead one's record: its token must still differ
             RingStats after = consistent("after the kill");
             assertEquals(before.free(), after.free());
             assertEquals(before.pushed(), after.pushed());

@@ -166,15 +166,15 @@ public final class ShmChild {
                 break;
             } catch (io.rtpm.ffm.RingBusyException e) {
                 // the role's holder has not been killed yet: take it over when it is
-                Thread.onSpinWait();
                 try {
-                    Thread.sleep(2);
+                    Thread.sleep(20);
                 } catch (InterruptedException ie) {
                     return;
                 }
             }
         }
         SlotBatch claimed = s.newBatch(16);
+        SlotBatch popped = s.newBatch(16);
         SlotBatch held = s.newBatch(16);
         SlotBatch hand = s.newBatch(16);
         long n = 0;
@@ -204,12 +204,13 @@ public final class ShmChild {
                     s.push(hand);
                 }
             } else if (rs.contains(Role.CONSUMER) && op == 1) {
-                // hold each popped batch until the next pop, so a kill finds slots CONSUMED
-                s.release(held);
-                int k = s.pop(held, 1 + rnd.nextInt(16));
-                if (k > 0 && rnd.nextBoolean()) {
+                // hold the last slots popped until more come, so a kill mostly finds some CONSUMED
+                int k = s.pop(popped, 1 + rnd.nextInt(4));
+                if (k > 0) {
                     s.release(held);
-                    held.clear();
+                    SlotBatch t = held;
+                    held = popped;
+                    popped = t;
                 }
             } else if (op == 2 && rnd.nextInt(16) == 0) {
                 s.stats();
@@ -233,8 +234,8 @@ public final class ShmChild {
 
     /** Dies (is killed) in the middle of a step: lock held, journal non-empty, words changed. */
     private static void stall(ShmRingDevice dev, int ring) throws InterruptedException {
-        ShmRing r = dev.rings().open(ring);
-        ShmHandle h = r.h;
+        // a bare handle: dies before it even registered its record, the earliest point it can
+        ShmHandle h = ShmHandle.open(dev.rings().path(ring), ring);
         boolean stolen = h.lock.lock(h.token, h);
         if (stolen) {
             h.journal.rollback();
