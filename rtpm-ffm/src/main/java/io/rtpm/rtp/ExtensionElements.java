@@ -17,8 +17,8 @@ import java.util.Objects;
  * if (e.find(packet, 3)) { int level = e.dataByte(0); }
  * }</pre>
  *
- * <p>Padding bytes (id 0) are skipped. In the one-byte form id 15 ends processing (RFC 8285
- * section 4.2). An element that claims more data than the extension holds ends the iteration and
+ * <p>Padding bytes (id 0) are skipped one byte at a time. In the one-byte form id 15 ends
+ * processing (RFC 8285 section 4.2). An element that claims more data than the extension holds ends the iteration and
  * sets {@link #malformed()}; nothing past the extension is read.
  */
 public final class ExtensionElements {
@@ -96,6 +96,10 @@ public final class ExtensionElements {
             final int len;
             final int hdr;
             if (form == FORM_ONE_BYTE) {
+                if (b >>> 4 == 0) {
+                    pos++; // id 0 is reserved for padding: skip the byte whatever its length says
+                    continue;
+                }
                 if (b >>> 4 == 15) {
                     pos = end; // reserved id: stop processing this extension
                     return false;

@@ -176,6 +176,14 @@ class RtpPacketTest {
         assertEquals(1, e.id());
         assertFalse(e.next());
         assertFalse(e.malformed());
+        // an id-0 byte is padding even with a length in its low bits: skipped alone
+        p.wrap(Hex.segment("90 00 0001 00000002 00000003 BEDE 0001 05 10 AA 00"));
+        assertEquals(RtpCheck.OK, p.validate());
+        e.reset(p);
+        assertTrue(e.next());
+        assertEquals(1, e.id());
+        assertArrayEquals(Hex.bytes("AA"), e.data());
+        assertFalse(e.next());
         // id 1 claims 16 bytes but the extension has 3 after it
         p.wrap(Hex.segment("90 00 0001 00000002 00000003 BEDE 0001 1F AA BB CC"));
         e.reset(p);
