@@ -158,9 +158,12 @@ final class ShmLayout {
     /** A handle that is not attached (a stats reader, start/stop): alive but holds nothing. */
     static final int REC_HANDLE = 2;
 
-    /** Slot word: payload length in bits 0..31, state in 32..39, owner record + 1 in 40..47. */
-    static long slotWord(int len, int state, int owner) {
-        return (len & 0xffffffffL) | ((long) state << 32) | ((long) owner << 40);
+    /**
+     * Slot word: the authoritative state and length ({@code struct rtpm_slot}) in one word, so one
+     * journal entry covers both: length in bits 0..31, state in 32..39.
+     */
+    static long slotWord(int len, int state) {
+        return (len & 0xffffffffL) | ((long) state << 32);
     }
 
     static int slotLen(long word) {
@@ -169,10 +172,6 @@ final class ShmLayout {
 
     static int slotState(long word) {
         return (int) (word >>> 32) & 0xff;
-    }
-
-    static int slotOwner(long word) {
-        return (int) (word >>> 40) & 0xff;
     }
 
     static long alignUp(long v, long a) {

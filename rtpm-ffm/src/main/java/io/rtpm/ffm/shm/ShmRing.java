@@ -210,7 +210,7 @@ final class ShmRing implements AutoCloseable {
     /** {@code rtpm_core_set_state}: the authoritative word, then its mirror in the meta line. */
     private void setState(int index, int state, int len) {
         long meta = geo.slot(index);
-        j.put64(slotWordAt(index), ShmLayout.slotWord(len, state, 0));
+        j.put64(slotWordAt(index), ShmLayout.slotWord(len, state));
         j.put32(meta + M_LEN, len);
         j.put32(meta + M_STATE, state);
     }
@@ -248,11 +248,6 @@ final class ShmRing implements AutoCloseable {
     }
 
     // ---- sessions -------------------------------------------------------------------------
-
-    /** @return this handle's roles, 0 when not attached */
-    int roles() {
-        return roles;
-    }
 
     /**
      * Ends what record {@code rec} holds (as the module's release() does for a session): its
@@ -384,32 +379,6 @@ final class ShmRing implements AutoCloseable {
             }
         }
         return sb.toString();
-    }
-
-    /**
-     * {@code RTPM_IOC_DETACH}.
-     *
-     * @return 0, -ENOTCONN, or -EBUSY while mapped
-     */
-    int detach() {
-        if (roles == 0) {
-            return -Errno.ENOTCONN;
-        }
-        lock();
-        try {
-            if (i32(h.rec(h.record, R_MAPPED)) != 0) {
-                return -Errno.EBUSY;
-            }
-            endRecord(h.record, REC_HANDLE);
-            roles = 0;
-        } catch (RuntimeException | Error e) {
-            abort();
-            throw e;
-        } finally {
-            unlock();
-        }
-        wakeAll();
-        return 0;
     }
 
     /** Counts this handle's mapping (as the module counts live mmaps). */
@@ -846,19 +815,6 @@ final class ShmRing implements AutoCloseable {
             wake(C_WRITE_WAITERS);
         }
         return batchResult(done, err);
-    }
-
-    /** Counts a data-plane request the caller rejected before it reached the ring (EINVAL). */
-    void rejectInvalid() {
-        lock();
-        try {
-            countInvalid();
-        } catch (RuntimeException | Error e) {
-            abort();
-            throw e;
-        } finally {
-            unlock();
-        }
     }
 
     // ---- waiting --------------------------------------------------------------------------
