@@ -185,6 +185,29 @@ class ShmRingSemanticsTest {
     }
 
     @Test
+    void aMonitorMapsReadOnlyAndSeesTheHeaderTheRingWrites() {
+        dev.configure(RingConfig.of(0, 2, 100));
+        dev.start(0);
+        try (RingSession p = dev.attach(0, Role.PRODUCER); RingSession m = dev.attach(0, Role.MONITOR)) {
+            var h = m.map();
+            assertTrue(h.isReadOnly());
+            assertEquals(1, stats().mappings(), "map() counts as a mapping");
+            assertThrows(IllegalArgumentException.class, () -> h.set(ValueLayout.JAVA_INT, 0, 1));
+            p.push(p.claim(), 40);
+            // the header mirror at the module's offsets
+            assertEquals(ShmLayout.RING_MAGIC, h.get(ValueLayout.JAVA_INT, ShmLayout.H_MAGIC));
+            assertEquals(1, h.get(ValueLayout.JAVA_LONG, ShmLayout.H_PUSHED));
+            assertEquals(40, h.get(ValueLayout.JAVA_LONG, ShmLayout.H_BYTES_IN));
+            assertEquals(1, h.get(ValueLayout.JAVA_INT, ShmLayout.H_READY));
+            assertEquals(3, h.get(ValueLayout.JAVA_INT, ShmLayout.H_FREE));
+            assertEquals(ShmRing.STATE_RUNNING, h.get(ValueLayout.JAVA_INT, ShmLayout.H_STATE));
+            assertEquals(dev.layout(0).mmapSize(), h.byteSize());
+            assertEquals(2, stats().mappings());
+        }
+        assertEquals(0, stats().mappings());
+    }
+
+    @Test
     void streamsThroughClaimPushPopRelease() {
         dev.configure(RingConfig.of(0, 3, 100));
         dev.start(0);
