@@ -53,6 +53,8 @@ final class ShmRings {
     /** deploy/rtp_mgr.conf: 256 MiB for all rings. */
     static final long MAX_TOTAL_BYTES = 256L << 20;
     static final String LOCK_FILE = "rtpm.lock";
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> RING_FILE_MODE =
+            PosixFilePermissions.fromString("rw-rw----");
 
     private final Path dir;
 
@@ -78,6 +80,11 @@ final class ShmRings {
             if (f < 0) {
                 throw new RtpmException(op, -f, "cannot open " + p + ": check that " + dir
                         + " exists and is writable");
+            }
+            try {
+                Files.setPosixFilePermissions(dir.resolve(LOCK_FILE), RING_FILE_MODE);
+            } catch (IOException | UnsupportedOperationException e) {
+                // another user's lock file: its mode is theirs to set, and locking still works
             }
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment fl = a.allocate(Libc.FLOCK);
@@ -163,8 +170,9 @@ final class ShmRings {
         Path tmp = dir.resolve(".rtpm-" + c.ringId() + ".tmp-" + ProcessHandle.current().pid()
                 + "-" + System.nanoTime());
         try {
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-rw----")));
+            Files.createFile(tmp);
+            // explicitly, not through the umask: the group shares rings (as group rtpm does the device)
+            Files.setPosixFilePermissions(tmp, RING_FILE_MODE);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ,
                     StandardOpenOption.WRITE); Arena a = Arena.ofConfined()) {
                 // write every page now: a full /dev/shm fails here, not as SIGBUS on a later store

@@ -137,11 +137,14 @@ class ShmRingSemanticsTest {
     }
 
     @Test
-    void configureLeavesTheRingStoppedWithEverySlotFree() {
+    void configureLeavesTheRingStoppedWithEverySlotFree() throws Exception {
         dev.configure(RingConfig.of(0, 4, 200));
         RingStats s = stats();
         assertTrue(s.configured());
         assertFalse(s.running());
+        assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(dir.path.resolve("rtpm-0"))),
+                "the group shares rings whatever the umask");
         assertEquals(16, s.free());
         assertEquals(0, s.pushed());
     }
