@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.foreign.MemorySegment;
 import java.net.BindException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -75,17 +78,17 @@ final class RecvCommand implements Callable<Integer> {
         List<Integer> clockRates = new ArrayList<>();
         Latency latency = new Latency();
         RtpPacket rtp = new RtpPacket();
-        byte[] buf = new byte[65536];
-        MemorySegment seg = MemorySegment.ofArray(buf);
-        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        ByteBuffer buf = ByteBuffer.allocateDirect(65536);
+        MemorySegment seg = MemorySegment.ofBuffer(buf);
         long packets = 0;
         long bytes = 0;
         long invalid = 0;
         long rtcp = 0;
         long start;
-        try (DatagramSocket s = bindSocket(at); StopSignal signal = new StopSignal()) {
-            s.setSoTimeout(100);
-            s.setReceiveBufferSize(4 << 20);
+        // non-blocking receive until empty, then select: one wake-up per burst, and a timeout
+        try (DatagramChannel ch = bindChannel(at); Selector sel = Selector.open();
+                StopSignal signal = new StopSignal()) {
+            ch.register(sel, SelectionKey.OP_READ);
             start = System.nanoTime();
             long end = duration != null ? start + (long) (duration * 1e9) : Long.MAX_VALUE;
             long idleNanos = idle != null ? (long) (idle * 1e9) : Long.MAX_VALUE;
@@ -96,13 +99,14 @@ final class RecvCommand implements Callable<Integer> {
                 if (now >= end || (packets > 0 && now - last >= idleNanos)) {
                     break;
                 }
-                try {
-                    s.receive(p);
-                } catch (SocketTimeoutException quiet) {
+                buf.clear();
+                if (ch.receive(buf) == null) {
+                    sel.select(100);
+                    sel.selectedKeys().clear();
                     continue;
                 }
                 now = System.nanoTime();
-                int len = p.getLength();
+                int len = buf.position();
                 PacketKind kind = PacketKind.classify(seg, 0, len);
                 if (kind == PacketKind.RTCP) {
                     rtcp++;
@@ -175,11 +179,20 @@ final class RecvCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static DatagramSocket bindSocket(InetSocketAddress at) throws IOException {
+    private static DatagramChannel bindChannel(InetSocketAddress at) throws IOException {
+        DatagramChannel ch = DatagramChannel.open(at.getAddress() instanceof java.net.Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
-            return new DatagramSocket(at);
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            ch.bind(at);
+            ch.configureBlocking(false);
+            return ch;
         } catch (BindException e) {
+            ch.close();
             throw Addresses.bindFailure(e, at, "receive");
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
         }
     }
 

@@ -118,6 +118,8 @@ final class StreamCommand implements Callable<Integer> {
     public Integer call() {
         checkArguments();
         PrintWriter out = spec.commandLine().getOut();
+        // with --json, stdout is pure NDJSON: what the relay says about itself goes to stderr
+        PrintWriter info = json ? spec.commandLine().getErr() : out;
         InetAddress local = bind != null ? bind : Addresses.host(ipv6 ? "::" : "0.0.0.0");
         if (rxFrom != null && rxFrom.getAddress() instanceof Inet6Address && !(local instanceof Inet6Address)) {
             throw new CliException(ExitCodes.USAGE, "--rx-from " + rxFrom.getAddress().getHostAddress()
@@ -128,18 +130,18 @@ final class StreamCommand implements Callable<Integer> {
                 .receiveBuffer(rcvbuf).sendBuffer(sndbuf).dscp(dscp)
                 .maxAgeNanos(TimeUnit.MILLISECONDS.toNanos(maxAgeMillis)).build();
         try (RingDevice dev = ring.open()) {
-            prepareRing(dev, out);
+            prepareRing(dev, info);
             Relay relay = Relay.start(dev, cfg);
             try (MetricsServer metrics = metricsPort == null ? null
                     : new MetricsServer(new InetSocketAddress(metricsBind, metricsPort),
                             () -> Report.prometheus(relay.stats(), ring.ring))) {
                 String from = rxFrom != null ? " from " + rxFrom : latch ? " (latching to the first source)" : "";
-                out.println("relaying " + new InetSocketAddress(local, relay.rtpPort()) + from + " -> "
+                info.println("relaying " + new InetSocketAddress(local, relay.rtpPort()) + from + " -> "
                         + cfg.txDestination() + " through ring " + ring.ring + "; RTCP "
                         + rtcpText(relay) + "; " + Describe.backendChoice(dev, ring.backend)
                         + (metrics != null ? "; metrics on http://" + metricsBind.getHostAddress() + ":"
                                 + metrics.port() + "/metrics" : ""));
-                out.flush();
+                info.flush();
                 try (StopSignal signal = new StopSignal()) {
                     RelayStats fin = run(relay, out, signal);
                     if (json) {

@@ -62,8 +62,10 @@ class StreamEndToEndTest {
         assertEquals(0, s.code(), s::toString);
         assertEquals(0, r.code(), r::toString);
 
-        assertTrue(s.out().contains("ring 1 started"), s::toString);
-        assertTrue(s.out().contains("backend: user-space ring"), s::toString);
+        // with --json the relay's own messages go to stderr and stdout is only JSON objects
+        assertTrue(s.err().contains("ring 1 started"), s::toString);
+        assertTrue(s.err().contains("backend: user-space ring"), s::toString);
+        assertTrue(s.out().lines().allMatch(l -> l.startsWith("{\"type\":")), s::toString);
         String sum = lastLine(s.out());
         assertTrue(sum.startsWith("{\"type\":\"summary\""), s::toString);
         String rsum = r.out().strip();
