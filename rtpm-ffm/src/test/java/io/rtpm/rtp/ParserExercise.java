@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  * Runs every parser and every accessor a caller may use after a passing check over arbitrary
  * bytes, held in a segment of exactly their size: a read past the packet throws
  * {@link IndexOutOfBoundsException}, and any exception or {@link AssertionError} is a bug. Shared
- * by the Jazzer fuzz test and the jqwik random-bytes properties.
+ * by the Jazzer fuzz test and the seeded random-bytes property tests.
  */
 public final class ParserExercise {
 
