@@ -184,6 +184,22 @@ class RelayTest {
     }
 
     @Test
+    void dualStackIpv6SocketFiltersIpv4SourcesByTheirMappedAddress() throws IOException {
+        RtpGenerator gen = new RtpGenerator(RtpStreamConfig.pcmu20ms(6, 0, 0));
+        try (DatagramSocket good = new DatagramSocket(0, LO);
+                DatagramSocket bad = new DatagramSocket(0, LO);
+                Relay relay = Relay.start(dev, config().bindAddress(InetAddress.getByName("::"))
+                        .rxFrom((InetSocketAddress) good.getLocalSocketAddress()).build())) {
+            byte[] pkt = rtp(gen);
+            send(bad, rtp(gen), relay.rtpPort());
+            send(good, pkt, relay.rtpPort());
+            assertArrayEquals(pkt, receive(sink));
+            assertNothing(sink);
+            assertEquals(1, relay.stats().filtered());
+        }
+    }
+
+    @Test
     void latchesToTheFirstSource() throws IOException {
         RtpGenerator gen = new RtpGenerator(RtpStreamConfig.pcmu20ms(9, 0, 0));
         try (DatagramSocket first = new DatagramSocket(0, LO);
