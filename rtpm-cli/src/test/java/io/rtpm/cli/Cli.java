@@ -65,7 +65,8 @@ final class Cli {
                 if (p >= 65535) {
                     continue;
                 }
-                try (DatagramSocket b = new DatagramSocket(p + 1, InetAddress.getLoopbackAddress())) {
+                try {
+                    new DatagramSocket(p + 1, InetAddress.getLoopbackAddress()).close();
                     return p;
                 } catch (IOException taken) {
                     // try another

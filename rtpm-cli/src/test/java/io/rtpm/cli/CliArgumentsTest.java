@@ -113,6 +113,7 @@ class CliArgumentsTest {
             assertTrue(start.err().startsWith("rtpm start: "), start::toString);
             assertEquals(ExitCodes.OK, Cli.run("configure", "--ring", "4", "--order", "4").code());
             try (RingSession held = dev.attach(4, Role.PRODUCER)) {
+                assertEquals(4, held.ringId());
                 Cli.Result again = Cli.run("configure", "--ring", "4", "--order", "5");
                 assertEquals(ExitCodes.RING_BUSY, again.code(), again::toString);
                 Cli.Result stream = Cli.run("stream", "--ring", "4", "--rx", "" + Cli.freePortPair(),

@@ -96,10 +96,11 @@ class StreamEndToEndTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             metrics = probe.getLocalPort();
         }
-        try (DatagramSocket good = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-                DatagramSocket sink = new DatagramSocket(tx, InetAddress.getLoopbackAddress())) {
-            int goodPort = good.getLocalPort();
-            good.close(); // rtpm send binds it
+        int goodPort;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            goodPort = probe.getLocalPort(); // free now: rtpm send binds it
+        }
+        try (DatagramSocket sink = new DatagramSocket(tx, InetAddress.getLoopbackAddress())) {
             sink.setSoTimeout(200);
             CompletableFuture<Cli.Result> stream = async(() -> Cli.run("stream",
                     "--ring", "2", "--rx", "" + rx, "--tx", "" + tx, "--bind", "127.0.0.1", "--rtcp", "mux",

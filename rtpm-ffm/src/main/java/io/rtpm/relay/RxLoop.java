@@ -96,7 +96,6 @@ final class RxLoop implements Runnable {
         SlotBatch out = producer.newBatch(batch);
         int spareCount = 0;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cs = Net.newCapture(arena);
             MessageVector vec = new MessageVector(arena, batch, true);
             MemorySegment scratch = arena.allocate((long) slotCapacity * batch, 8);
             int nfds = rtcpSocket != null ? 2 : 1;
@@ -110,7 +109,7 @@ final class RxLoop implements Runnable {
             int pendingDrops = 0;
             while (!relay.stopRequested()) {
                 // poll, not a blocking recvmmsg: close() does not wake a native receive
-                int r = Libc.poll(pollfds, nfds, POLL_MILLIS);
+                int r = Net.pollFast(pollfds, nfds, POLL_MILLIS);
                 if (r <= 0) {
                     continue;
                 }
@@ -138,7 +137,7 @@ final class RxLoop implements Runnable {
                             vec.prepareReceive(i, toScratch ? scratch.address() + (long) i * slotCapacity
                                     : spare[i].payloadAddress(), slotCapacity);
                         }
-                        got = Net.recvmmsg(cs, socket.fd(), vec.segment(), count, Net.MSG_DONTWAIT);
+                        got = Net.recvmmsgFast(socket.fd(), vec.segment(), count, Net.MSG_DONTWAIT);
                         if (got <= 0) {
                             break;
                         }

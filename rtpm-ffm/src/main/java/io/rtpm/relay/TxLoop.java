@@ -140,7 +140,10 @@ final class TxLoop implements Runnable {
         long bytes = 0;
         long failed = 0;
         for (int off = 0; off < m;) {
-            int r = Net.sendmmsg(cs, socket.fd(), from[off], m - off, 0);
+            int r = Net.sendmmsgFast(socket.fd(), from[off], m - off, 0);
+            if (r < 0) {
+                r = Net.sendmmsg(cs, socket.fd(), from[off], m - off, 0); // again, to learn errno
+            }
             if (r > 0) {
                 for (int j = off; j < off + r; j++) {
                     if (sentRtcp[j]) {

@@ -12,6 +12,7 @@ import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The socket calls of the relay, bound once through FFM (Linux x86_64/aarch64, glibc or musl).
@@ -47,6 +48,15 @@ public final class Net {
     // int sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags)
     private static final MethodHandle SENDMMSG = bind("sendmmsg",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    // Hot-path twins without errno capture: the JDK slices the capture segment on every call,
+    // an allocation C2 does not always remove. The callers need no errno on success, and on -1
+    // either ignore it (a non-blocking receive: nothing now) or repeat the call with capture.
+    private static final MethodHandle RECVMMSG_FAST = bindFast("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SENDMMSG_FAST = bindFast("sendmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle POLL_FAST = bindFast("poll",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
     // <sys/socket.h>, <netinet/in.h>, <bits/socket.h>: the same on x86_64 and aarch64.
     public static final int AF_INET = 2;
@@ -78,10 +88,59 @@ public final class Net {
     private Net() {
     }
 
+    @SuppressWarnings("restricted") // binding libc's socket calls is this class's purpose
     private static MethodHandle bind(String name, FunctionDescriptor fd) {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError(
                 "libc has no symbol '" + name + "': the rtpm relay needs Linux with glibc or musl"));
         return LINKER.downcallHandle(symbol, fd, ERRNO);
+    }
+
+    @SuppressWarnings("restricted") // as bind
+    private static MethodHandle bindFast(String name, FunctionDescriptor fd) {
+        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError(
+                "libc has no symbol '" + name + "': the rtpm relay needs Linux with glibc or musl"));
+        return LINKER.downcallHandle(symbol, fd);
+    }
+
+    /**
+     * recvmmsg(2) without errno: for non-blocking receives, where any failure (EAGAIN, EINTR)
+     * means "nothing now, poll again".
+     *
+     * @return datagrams received, or -1
+     */
+    public static int recvmmsgFast(int fd, MemorySegment vec, int n, int flags) {
+        try {
+            return (int) RECVMMSG_FAST.invokeExact(fd, vec, n, flags, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * sendmmsg(2) without errno: on -1 repeat the call with {@link #sendmmsg} to learn why
+     * (nothing was sent, so repeating sends nothing twice).
+     *
+     * @return messages sent, or -1
+     */
+    public static int sendmmsgFast(int fd, MemorySegment vec, int n, int flags) {
+        try {
+            return (int) SENDMMSG_FAST.invokeExact(fd, vec, n, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * poll(2) without errno: -1 can only be EINTR (or ENOMEM) for valid arguments: poll again.
+     *
+     * @return entries with events, 0 on timeout, or -1
+     */
+    public static int pollFast(MemorySegment fds, long nfds, int timeoutMillis) {
+        try {
+            return (int) POLL_FAST.invokeExact(fds, nfds, timeoutMillis);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     /**
