@@ -195,6 +195,23 @@ static void *bad_ptr(struct worker *w, int output)
 	}
 }
 
+/*
+ * Whether the kernel may write b->count descriptors at b->descs: they fit
+ * in @d (also at a mutated offset), or descs is one of bad_ptr()'s values
+ * (ro_page is followed by the hole; batch_max entries span at most both).
+ */
+static bool descs_safe(const struct worker *w, const struct rtpm_batch *b,
+		       const void *d, size_t d_size)
+{
+	uint64_t lo = (uintptr_t)d, p = b->descs;
+
+	if (p >= lo && p - lo <= d_size &&
+	    (uint64_t)b->count * sizeof(struct rtpm_slot_desc) <= d_size - (p - lo))
+		return true;
+	return p == 0 || p == 1 || p == 0xffff888000000000ull ||
+	       p == (uintptr_t)w->sh->hole || p == (uintptr_t)w->sh->ro_page;
+}
+
 /* Builds, mutates and sends one request; checks its errno. */
 static void fuzz_one(struct worker *w)
 {
@@ -376,10 +393,18 @@ static void fuzz_one(struct worker *w)
 		    lb <= w->sh->info.max_ring_bytes)
 			c->order = 1;
 	}
-	/* A mutated count must not make the kernel read past our descs. */
+	/*
+	 * CLAIM_BATCH and POP_BATCH write descriptors wherever descs points,
+	 * as they must. A flipped bit or edge word in descs can aim it at
+	 * live memory of this process (seed 0x1234: d ^ 0x80, over ioctl()'s
+	 * return address on this thread's stack), so a mutated descs runs
+	 * only if the entries stay inside d or it is a pointer that cannot
+	 * be written; anything else becomes the hole (EFAULT). Reads get the
+	 * same rule so that a seed does not depend on the ASLR layout.
+	 */
 	if ((cmd == RTPM_IOC_PUSH_BATCH || cmd == RTPM_IOC_RELEASE_BATCH ||
 	     cmd == RTPM_IOC_CLAIM_BATCH || cmd == RTPM_IOC_POP_BATCH) &&
-	    arg == buf && b->descs == (uintptr_t)d && b->count > 20)
+	    arg == buf && !descs_safe(w, b, d, sizeof(d)))
 		b->descs = (uintptr_t)w->sh->hole;
 
 	allowed = allowed_for(cmd, &name);
