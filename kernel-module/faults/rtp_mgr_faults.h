@@ -154,11 +154,12 @@ static void rtpm_fault_commit(void)
 
 /*
  * rtpm_fault_hook() - commit the configured bug, once per module load.
+ * noinline: reports then name this function, not the ioctl handler.
  *
  * rtp_mgr.c calls it at the top of its ioctl handler: process context, no
  * locks held, reached by the first ioctl of any test.
  */
-static void rtpm_fault_hook(void)
+static noinline void rtpm_fault_hook(void)
 {
 	static atomic_t fired = ATOMIC_INIT(0);
 
