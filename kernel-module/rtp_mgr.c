@@ -216,6 +216,17 @@ static int rtpm_account(u64 old_bytes, u64 new_bytes)
 	return err;
 }
 
+/* START and STOP change core.running under the spinlock alone. */
+static bool rtpm_ring_running(struct rtpm_ring *ring)
+{
+	bool running;
+
+	spin_lock(&ring->lock);
+	running = ring->configured && ring->core.running;
+	spin_unlock(&ring->lock);
+	return running;
+}
+
 static long rtpm_ioctl_configure(void __user *uarg)
 {
 	struct rtpm_core_mem mem, old = { 0 };
@@ -240,7 +251,7 @@ static long rtpm_ioctl_configure(void __user *uarg)
 	ring = &rtpm_rings[cfg.ring_id];
 	mutex_lock(&ring->mutex);
 	if (ring->sessions || atomic_read(&ring->mappings) ||
-	    (ring->configured && ring->core.running)) {
+	    rtpm_ring_running(ring)) {
 		err = -EBUSY;
 		goto out;
 	}
@@ -256,6 +267,14 @@ static long rtpm_ioctl_configure(void __user *uarg)
 	}
 
 	spin_lock(&ring->lock);
+	/* START takes only the spinlock: it may have run since the check. */
+	if (ring->configured && ring->core.running) {
+		spin_unlock(&ring->lock);
+		rtpm_account(geom.mmap_size, old_bytes);
+		old = mem;
+		err = -EBUSY;
+		goto out;
+	}
 	old = ring->mem;
 	ring->mem = mem;
 	ring->cfg = cfg;
