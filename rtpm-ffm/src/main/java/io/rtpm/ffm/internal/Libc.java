@@ -73,6 +73,13 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS,
                     ADDRESS, JAVA_INT),
             ERRNO, Linker.Option.firstVariadicArg(1));
+    // The same without errno capture, for FUTEX_WAKE on the packet path: the JDK slices the capture
+    // segment on every call (an allocation C2 does not always remove), and a wake fails only on a
+    // bad address or op, which are bugs, not conditions to handle.
+    private static final MethodHandle SYSCALL_FUTEX_NO_ERRNO = bind("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS,
+                    ADDRESS, JAVA_INT),
+            Linker.Option.firstVariadicArg(1));
     private static final MethodHandle GETPID = bind("getpid", FunctionDescriptor.of(JAVA_INT));
     // Never blocks, so it may skip the thread-state transition.
     private static final MethodHandle CLOCK_GETTIME = bind("clock_gettime",
@@ -343,16 +350,15 @@ public final class Libc {
     }
 
     /**
-     * FUTEX_WAKE: wakes up to {@code count} waiters on {@code word}.
+     * FUTEX_WAKE: wakes up to {@code count} waiters on {@code word}. Allocates nothing: errno is
+     * not captured (a wake fails only on a misaligned or unmapped word, i.e. a bug).
      *
-     * @return how many were woken, or -errno
+     * @return how many were woken, or -1 on failure
      */
     public static int futexWake(MemorySegment word, int count) {
         try {
-            MemorySegment cs = capture();
-            long r = (long) SYSCALL_FUTEX.invokeExact(cs, SYS_FUTEX, word, FUTEX_WAKE, count,
+            return (int) (long) SYSCALL_FUTEX_NO_ERRNO.invokeExact(SYS_FUTEX, word, FUTEX_WAKE, count,
                     MemorySegment.NULL, MemorySegment.NULL, 0);
-            return r == -1 ? -errno(cs) : (int) r;
         } catch (Throwable t) {
             throw rethrow(t);
         }
