@@ -106,6 +106,26 @@ public final class SlotBatch {
     }
 
     /**
+     * For backends: checks that {@code session} made this batch and that a claim or pop of
+     * {@code max} slots fits in it. The message is built only on failure (hot path).
+     *
+     * @param session the calling session
+     * @param max the slots asked for
+     * @param op the call, for the message (e.g. "pop batch")
+     * @param ring the ring, for the message
+     * @return {@code max}
+     * @throws InvalidArgumentException when {@code max} is outside {@code 1 .. capacity()}
+     */
+    public int checkMax(Object session, int max, String op, String ring) {
+        checkOwner(session);
+        if (max < 1 || max > slots.length) {
+            throw new InvalidArgumentException(op + " on " + ring, 0, "max", max + " is outside 1.."
+                    + slots.length + " (the batch's capacity)");
+        }
+        return max;
+    }
+
+    /**
      * For backends: stores the i-th slot of a claim or pop result.
      *
      * @param i the position

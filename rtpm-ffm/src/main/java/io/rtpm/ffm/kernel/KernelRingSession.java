@@ -236,15 +236,6 @@ final class KernelRingSession implements RingSession {
         return new SlotBatch(this, capacity, arena.allocate(DESC_SIZE * capacity, 8));
     }
 
-    private int checkMax(SlotBatch b, int max, String op) {
-        b.checkOwner(this);
-        if (max < 1 || max > b.capacity()) {
-            throw new InvalidArgumentException(op + " on " + name, 0, "max", max + " is outside 1.."
-                    + b.capacity() + " (the batch's capacity)");
-        }
-        return max;
-    }
-
     // Fills the rtpm_batch header; every reserved word is rewritten so none is ever non-zero.
     private void batchHeader(SlotBatch b, int count, int dropped) {
         rtpm_batch.ring_id(batch, ringId);
@@ -280,7 +271,7 @@ final class KernelRingSession implements RingSession {
     @Override
     public int claim(SlotBatch b, int max, int dropped) {
         Slot[] s = slots();
-        int count = checkMax(b, max, "claim batch");
+        int count = b.checkMax(this, max, "claim batch", name);
         if (dropped < 0) {
             throw new InvalidArgumentException("claim batch on " + name, 0, "dropped", "must be >= 0");
         }
@@ -298,7 +289,7 @@ final class KernelRingSession implements RingSession {
     @Override
     public int pop(SlotBatch b, int max) {
         Slot[] s = slots();
-        int count = checkMax(b, max, "pop batch");
+        int count = b.checkMax(this, max, "pop batch", name);
         b.clear();
         batchHeader(b, count, 0);
         int r = Libc.ioctl(fd, KernelAbi.IOC_POP_BATCH, batchArg);

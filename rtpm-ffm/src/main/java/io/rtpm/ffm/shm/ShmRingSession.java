@@ -193,15 +193,6 @@ final class ShmRingSession implements RingSession {
         return new SlotBatch(this, capacity, MemorySegment.NULL);
     }
 
-    private int checkMax(SlotBatch b, int max, String op) {
-        b.checkOwner(this);
-        if (max < 1 || max > b.capacity()) {
-            throw new InvalidArgumentException(op + " on " + name, 0, "max", max + " is outside 1.."
-                    + b.capacity() + " (the batch's capacity)");
-        }
-        return max;
-    }
-
     private void collect(Slot[] s, SlotBatch b, int done, boolean withLength) {
         for (int i = 0; i < done; i++) {
             Slot slot = s[idx[i]];
@@ -216,7 +207,7 @@ final class ShmRingSession implements RingSession {
     public int claim(SlotBatch b, int max, int dropped) {
         live("claim batch");
         Slot[] s = slots();
-        int count = checkMax(b, max, "claim batch");
+        int count = b.checkMax(this, max, "claim batch", name);
         if (dropped < 0) {
             throw new InvalidArgumentException("claim batch on " + name, 0, "dropped", "must be >= 0");
         }
@@ -235,7 +226,7 @@ final class ShmRingSession implements RingSession {
     public int pop(SlotBatch b, int max) {
         live("pop batch");
         Slot[] s = slots();
-        int count = checkMax(b, max, "pop batch");
+        int count = b.checkMax(this, max, "pop batch", name);
         b.clear();
         long r = ring.pop(idx, len, count);
         int done = ShmRing.done(r);
