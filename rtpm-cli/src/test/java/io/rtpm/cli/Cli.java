@@ -49,6 +49,15 @@ final class Cli {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /** @return the first {@code "key":N} of a JSON line, failing the test when there is none */
+    static long num(String json, String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\":(-?\\d+)").matcher(json);
+        if (!m.find()) {
+            throw new AssertionError("no " + key + " in " + json);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
     /** @return the user-space ring device the CLI runs see */
     static RingDevice device() {
         if (SHM_DIR == null) {
