@@ -82,6 +82,31 @@ static double th_now(void)
 }
 
 static volatile sig_atomic_t th_alarm_fired;
+static unsigned int th_timeout_scale = 1;
+
+/*
+ * RTPM_TIMEOUT_SCALE (a whole factor, default 1) multiplies every test's
+ * cap: debug kernels (KASAN, KCSAN) under TCG run the same work several
+ * times slower, and a cap is there to end hangs, not to measure speed.
+ * A malformed value is an error, never a silent 1.
+ */
+static int th_read_timeout_scale(void)
+{
+	const char *v = getenv("RTPM_TIMEOUT_SCALE");
+	unsigned long x;
+	char *end;
+
+	if (!v || !*v)
+		return 0;
+	errno = 0;
+	x = strtoul(v, &end, 10);
+	if (errno || *end || x < 1 || x > 100) {
+		printf("Bail out! RTPM_TIMEOUT_SCALE='%s' is not a whole number 1..100\n", v);
+		return -1;
+	}
+	th_timeout_scale = x;
+	return 0;
+}
 
 static void th_on_alarm(int sig)
 {
@@ -117,14 +142,14 @@ static int th_run_one(struct th_test *t)
 	/* No SA_RESTART: the alarm must interrupt waitpid. */
 	sigaction(SIGALRM, &sa, NULL);
 	th_alarm_fired = 0;
-	alarm(t->timeout);
+	alarm(t->timeout * th_timeout_scale);
 	for (;;) {
 		w = waitpid(pid, &status, 0);
 		if (w == pid)
 			break;
 		if (w < 0 && errno == EINTR && th_alarm_fired) {
 			printf("# %s: timeout after %u s, killing it\n",
-			       t->name, t->timeout);
+			       t->name, t->timeout * th_timeout_scale);
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
@@ -193,6 +218,10 @@ int th_main(int argc, char **argv)
 		n += th_selected(t->name, only, n_only);
 
 	printf("TAP version 13\n");
+	if (th_read_timeout_scale())
+		return 1;
+	if (th_timeout_scale > 1)
+		printf("# test time caps x%u (RTPM_TIMEOUT_SCALE)\n", th_timeout_scale);
 	{
 		char why[256] = "";
 
