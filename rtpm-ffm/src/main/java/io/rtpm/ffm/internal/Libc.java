@@ -23,8 +23,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * nothing (no exception for an expected EAGAIN). errno is captured by the linker
  * ({@code captureCallState("errno")}) right after the call, never read later through
  * {@code __errno_location}: the JVM may make syscalls of its own in between. The capture buffer
- * is one per thread. Calls that fail with EINTR are retried, except {@link #poll} and
- * {@link #futexWait}, which return {@code -EINTR} so a waiter can re-check its deadline.
+ * is one per thread. Calls that fail with EINTR are retried, except {@link #poll}, which
+ * returns {@code -EINTR} so a waiter can re-check its deadline. The futex calls capture no errno
+ * (see {@link #futexWait}): they sit on the packet path, and the JDK slices the capture segment
+ * on every call, an allocation C2 does not always remove.
  *
  * <p>Public only so that the backends in sibling packages can share it; the package is not
  * exported from the module.
@@ -68,15 +70,11 @@ public final class Libc {
     private static final MethodHandle FCNTL_INT = bind("fcntl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
             ERRNO, Linker.Option.firstVariadicArg(2));
-    // syscall(long number, ...) as futex(uaddr, op, val, timeout, uaddr2, val3).
+    // syscall(long number, ...) as futex(uaddr, op, val, timeout, uaddr2, val3), without errno
+    // capture: the JDK slices the capture segment on every call (an allocation C2 does not always
+    // remove, seen with JFR at ~8-10 B/packet through the relay). A wake fails only on a bad
+    // address or op (bugs); a waiter learns why it returned from the word and the clock.
     private static final MethodHandle SYSCALL_FUTEX = bind("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS,
-                    ADDRESS, JAVA_INT),
-            ERRNO, Linker.Option.firstVariadicArg(1));
-    // The same without errno capture, for FUTEX_WAKE on the packet path: the JDK slices the capture
-    // segment on every call (an allocation C2 does not always remove), and a wake fails only on a
-    // bad address or op, which are bugs, not conditions to handle.
-    private static final MethodHandle SYSCALL_FUTEX_NO_ERRNO = bind("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS,
                     ADDRESS, JAVA_INT),
             Linker.Option.firstVariadicArg(1));
@@ -333,17 +331,20 @@ public final class Libc {
     /**
      * FUTEX_WAIT on a 4-byte aligned word that may be shared between processes: sleeps while the
      * word equals {@code expected}, at most {@code timeout} (a {@link #TIMESPEC}, relative; NULL
-     * waits forever).
+     * waits forever). Allocates nothing.
      *
-     * @return 0 when woken (possibly spuriously), -EAGAIN when the word differed, -ETIMEDOUT,
-     *         -EINTR, or another -errno
+     * <p>errno is not captured, so the result does not say why the call returned (the word
+     * differed, the timeout ran out, a signal, a wake-up, or a spurious return). Callers decide
+     * from what they can see afterwards: re-read the word, and compare {@link System#nanoTime()}
+     * with the time they went to sleep.
+     *
+     * @return 0 when woken by a FUTEX_WAKE (possibly spuriously), -1 when it returned for any
+     *         other reason
      */
     public static int futexWait(MemorySegment word, int expected, MemorySegment timeout) {
         try {
-            MemorySegment cs = capture();
-            long r = (long) SYSCALL_FUTEX.invokeExact(cs, SYS_FUTEX, word, FUTEX_WAIT, expected, timeout,
+            return (int) (long) SYSCALL_FUTEX.invokeExact(SYS_FUTEX, word, FUTEX_WAIT, expected, timeout,
                     MemorySegment.NULL, 0);
-            return r == -1 ? -errno(cs) : (int) r;
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -357,7 +358,7 @@ public final class Libc {
      */
     public static int futexWake(MemorySegment word, int count) {
         try {
-            return (int) (long) SYSCALL_FUTEX_NO_ERRNO.invokeExact(SYS_FUTEX, word, FUTEX_WAKE, count,
+            return (int) (long) SYSCALL_FUTEX.invokeExact(SYS_FUTEX, word, FUTEX_WAKE, count,
                     MemorySegment.NULL, MemorySegment.NULL, 0);
         } catch (Throwable t) {
             throw rethrow(t);

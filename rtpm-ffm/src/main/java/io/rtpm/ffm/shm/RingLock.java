@@ -1,6 +1,5 @@
 package io.rtpm.ffm.shm;
 
-import io.rtpm.ffm.internal.Errno;
 import io.rtpm.ffm.internal.Libc;
 
 import java.lang.foreign.MemorySegment;
@@ -95,8 +94,13 @@ final class RingLock {
                 continue;
             }
             mark = WAITERS;
-            int r = Libc.futexWait(word, waiting, timeout);
-            if (r == -Errno.ETIMEDOUT && !liveness.alive(waiting & ~WAITERS)
+            long slept = System.nanoTime();
+            Libc.futexWait(word, waiting, timeout);
+            // Decided by state and time, not errno (not captured: see Libc.futexWait): only a word
+            // unchanged for a whole sleep makes the owner suspect. An early return (a change, a
+            // wake-up, a signal) just loops.
+            if ((int) INT.getVolatile(seg, at) == waiting && System.nanoTime() - slept >= CHECK_NANOS
+                    && !liveness.alive(waiting & ~WAITERS)
                     && (boolean) INT.compareAndSet(seg, at, waiting, token | WAITERS)) {
                 return true;
             }

@@ -887,8 +887,12 @@ final class ShmRing implements AutoCloseable {
                 long slice = Math.min(left, WAIT_SLICE_NANOS);
                 ts.set(ValueLayout.JAVA_LONG, 0, slice / 1_000_000_000L);
                 ts.set(ValueLayout.JAVA_LONG, 8, slice % 1_000_000_000L);
-                int rc = Libc.futexWait(eventWord, seq, ts);
-                if (rc == -Errno.ETIMEDOUT) {
+                long slept = System.nanoTime();
+                Libc.futexWait(eventWord, seq, ts);
+                // errno is not captured (see Libc.futexWait): a sleep that lasted its whole slice
+                // with no event is a timeout, the moment to look for dead sessions
+                if ((int) INT.getVolatile(seg, control + C_EVENT_SEQ) == seq
+                        && System.nanoTime() - slept >= slice) {
                     reapDead();
                 }
             }
