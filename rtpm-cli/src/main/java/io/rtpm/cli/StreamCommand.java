@@ -17,6 +17,7 @@ import io.rtpm.relay.Relay;
 import io.rtpm.relay.RelayConfig;
 import io.rtpm.relay.RelayStats;
 import io.rtpm.relay.RtcpMode;
+import io.rtpm.relay.WaitStrategy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,6 +93,26 @@ final class StreamCommand implements Callable<Integer> {
             description = "If the ring is not configured: bytes per slot (default: ${DEFAULT-VALUE}).")
     int maxPayload;
 
+    @Option(names = "--wait", paramLabel = "sleep|busy", defaultValue = "sleep",
+            converter = WaitConverter.class,
+            description = "How the relay threads wait for packets: sleep (default; no CPU when idle) or"
+                    + " busy (spin: two cores at 100%% even when idle; only with cores to spare).")
+    WaitStrategy waitStrategy;
+
+    @Option(names = "--cpu-rx", paramLabel = "CPU", defaultValue = "-1",
+            description = "Pin the RX thread to this CPU (default: not pinned).")
+    int cpuRx;
+
+    @Option(names = "--cpu-tx", paramLabel = "CPU", defaultValue = "-1",
+            description = "Pin the TX thread to this CPU (default: not pinned).")
+    int cpuTx;
+
+    @Option(names = "--warm-up", paramLabel = "PACKETS", defaultValue = "" + WARM_UP_PACKETS,
+            description = "Before binding --rx, relay PACKETS packets through a private loopback relay so"
+                    + " that the JIT has compiled the relay first (default: ${DEFAULT-VALUE}, at most 3 s;"
+                    + " 0: off).")
+    int warmUp;
+
     @Option(names = "--json", description = "Write one JSON object per interval and a summary object (NDJSON).")
     boolean json;
 
@@ -114,6 +135,10 @@ final class StreamCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Enough for C2 to compile the per-packet paths here (docs/perf/relay.md). */
+    static final int WARM_UP_PACKETS = 20_000;
+    private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(3);
+
     @Override
     public Integer call() {
         checkArguments();
@@ -128,9 +153,16 @@ final class StreamCommand implements Callable<Integer> {
         RelayConfig cfg = RelayConfig.builder(rxPort, new InetSocketAddress(txHost, txPort))
                 .ring(ring.ring).bindAddress(local).rtcp(rtcp).rxFrom(rxFrom).latch(latch)
                 .receiveBuffer(rcvbuf).sendBuffer(sndbuf).dscp(dscp)
-                .maxAgeNanos(TimeUnit.MILLISECONDS.toNanos(maxAgeMillis)).build();
+                .maxAgeNanos(TimeUnit.MILLISECONDS.toNanos(maxAgeMillis))
+                .waitStrategy(waitStrategy).pin(cpuRx, cpuTx).build();
         try (RingDevice dev = ring.open()) {
             prepareRing(dev, info);
+            if (warmUp > 0) {
+                long t0 = System.nanoTime();
+                int n = Relay.warmUp(warmUp, WARM_UP_BUDGET);
+                info.println("warmed up: " + n + " packets through a loopback relay in "
+                        + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            }
             Relay relay = Relay.start(dev, cfg);
             try (MetricsServer metrics = metricsPort == null ? null
                     : new MetricsServer(new InetSocketAddress(metricsBind, metricsPort),
@@ -176,6 +208,12 @@ final class StreamCommand implements Callable<Integer> {
         }
         if (duration != null && !(duration > 0)) {
             throw new CliException(ExitCodes.USAGE, "--duration " + duration + " must be more than 0 seconds");
+        }
+        if (warmUp < 0) {
+            throw new CliException(ExitCodes.USAGE, "--warm-up " + warmUp + " must be 0 (off) or more packets");
+        }
+        if (cpuRx < -1 || cpuRx > RelayConfig.MAX_CPU || cpuTx < -1 || cpuTx > RelayConfig.MAX_CPU) {
+            throw new CliException(ExitCodes.USAGE, "--cpu-rx and --cpu-tx must be CPUs 0.." + RelayConfig.MAX_CPU);
         }
         if (rtcp == RtcpMode.PORT_PLUS_ONE && (rxPort == 65535 || txPort == 65535)) {
             throw new CliException(ExitCodes.USAGE, "RTCP on port + 1 needs ports below 65535: use --rtcp mux or off");
@@ -246,6 +284,19 @@ final class StreamCommand implements Callable<Integer> {
             out.println();
         }
         return fin;
+    }
+
+    /** sleep, busy. */
+    static final class WaitConverter implements CommandLine.ITypeConverter<WaitStrategy> {
+        @Override
+        public WaitStrategy convert(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "sleep" -> WaitStrategy.SLEEP;
+                case "busy" -> WaitStrategy.BUSY;
+                default -> throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a wait strategy: use sleep or busy");
+            };
+        }
     }
 
     /** port+1, mux, off. */

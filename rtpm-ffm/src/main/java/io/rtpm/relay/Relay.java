@@ -12,6 +12,7 @@ import io.rtpm.ffm.RingSession;
 import io.rtpm.ffm.RingStats;
 import io.rtpm.ffm.Role;
 import io.rtpm.ffm.RtpmException;
+import io.rtpm.relay.internal.Net;
 import io.rtpm.relay.internal.UdpSocket;
 
 /**
@@ -121,6 +122,27 @@ public final class Relay implements AutoCloseable {
             closeQuietly(consumer, producer, out, rtcp, rtp);
             throw e;
         }
+    }
+
+    /**
+     * Warms the relay code up before real traffic: relays up to {@code packets} packets through
+     * a private relay (a throwaway user-space ring and a loopback socket pair), so that the JIT
+     * has compiled the hot paths and every native call has been linked before {@link #start}
+     * binds the real ports. Without it the first packets of a freshly started JVM wait for the
+     * interpreter and the compilers (hundreds of milliseconds on a busy 2-core host; see
+     * docs/perf/relay.md). Once per JVM is enough; call it before {@link #start}.
+     *
+     * @param packets how many packets to relay at most (20,000 is enough here)
+     * @param budget the most time to spend
+     * @return how many packets were relayed
+     * @throws java.io.UncheckedIOException when the loopback sockets cannot be opened
+     */
+    public static int warmUp(int packets, Duration budget) {
+        if (packets < 0 || budget.isNegative()) {
+            throw new IllegalArgumentException("packets " + packets + " and budget " + budget
+                    + " must not be negative");
+        }
+        return packets == 0 ? 0 : WarmUp.run(packets, budget);
     }
 
     private static InetAddress wildcard(boolean v6) {
@@ -256,6 +278,17 @@ public final class Relay implements AutoCloseable {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Pins the calling I/O thread; a failure ends the relay with a message that says what to do. */
+    static void pin(String which, int cpu) {
+        int r = Net.pinCurrentThread(cpu);
+        if (r < 0) {
+            throw new RtpmException("pin the " + which + " thread to CPU " + cpu, -r,
+                    "sched_setaffinity(2) failed: CPU " + cpu + " is not online or not in this"
+                            + " process's allowed set (see taskset -p " + ProcessHandle.current().pid()
+                            + "); choose another, or do not pin");
         }
     }
 

@@ -24,11 +24,18 @@ import io.rtpm.rtp.PayloadClockRates;
  * @param clockRates payload type clock rates, for jitter
  * @param maxSources SSRCs tracked at most (later ones are relayed but not tracked)
  * @param hook called for every packet before it is sent, or null
+ * @param waitStrategy how the RX and TX threads wait for work: {@link WaitStrategy#SLEEP} (the default)
+ *        or {@link WaitStrategy#BUSY} (spin; only with cores to spare)
+ * @param rxCpu the CPU the RX thread is pinned to (sched_setaffinity), or -1 for none (default)
+ * @param txCpu the CPU the TX thread is pinned to, or -1 for none (default)
  */
 public record RelayConfig(int ringId, InetSocketAddress rxBind, InetSocketAddress txDestination,
         RtcpMode rtcp, InetSocketAddress rxFrom, boolean latch, int receiveBufferBytes,
         int sendBufferBytes, int dscp, long maxAgeNanos, int batch, PayloadClockRates clockRates,
-        int maxSources, PacketHook hook) {
+        int maxSources, PacketHook hook, WaitStrategy waitStrategy, int rxCpu, int txCpu) {
+
+    /** The highest CPU number a thread can be pinned to (the size of one cpu_set_t). */
+    public static final int MAX_CPU = 1023;
 
     /** DSCP Expedited Forwarding (RFC 3246), the usual marking for voice. */
     public static final int DSCP_EF = 46;
@@ -39,6 +46,7 @@ public record RelayConfig(int ringId, InetSocketAddress rxBind, InetSocketAddres
         Objects.requireNonNull(txDestination, "txDestination");
         Objects.requireNonNull(rtcp, "rtcp");
         Objects.requireNonNull(clockRates, "clockRates");
+        Objects.requireNonNull(waitStrategy, "waitStrategy");
         if (ringId < 0) {
             throw new IllegalArgumentException("ring " + ringId + " must be 0 or more");
         }
@@ -66,11 +74,16 @@ public record RelayConfig(int ringId, InetSocketAddress rxBind, InetSocketAddres
         if (maxSources < 1 || maxSources > 1 << 16) {
             throw new IllegalArgumentException("maxSources " + maxSources + " is not in 1..65536");
         }
+        if (rxCpu < -1 || rxCpu > MAX_CPU || txCpu < -1 || txCpu > MAX_CPU) {
+            throw new IllegalArgumentException("CPUs " + rxCpu + " and " + txCpu + " must be in 0.."
+                    + MAX_CPU + ", or -1 for no pinning");
+        }
     }
 
     /**
      * Starts a configuration with the defaults: ring 0, any local address, RTCP on port + 1, no
-     * source filter, system buffer sizes, DSCP EF, no maximum age, batches of 32.
+     * source filter, system buffer sizes, DSCP EF, no maximum age, batches of 32, sleeping waits,
+     * no thread pinning.
      *
      * @param rxPort the local RTP port to receive on (0: any free port)
      * @param txDestination where to send RTP
@@ -96,6 +109,9 @@ public record RelayConfig(int ringId, InetSocketAddress rxBind, InetSocketAddres
         private PayloadClockRates clockRates = PayloadClockRates.rfc3551();
         private int maxSources = 64;
         private PacketHook hook;
+        private WaitStrategy waitStrategy = WaitStrategy.SLEEP;
+        private int rxCpu = -1;
+        private int txCpu = -1;
 
         private Builder(int rxPort, InetSocketAddress txDestination) {
             this.rxBind = new InetSocketAddress(rxPort);
@@ -185,11 +201,31 @@ public record RelayConfig(int ringId, InetSocketAddress rxBind, InetSocketAddres
             return this;
         }
 
+        /** @param strategy how the threads wait for work (see {@link WaitStrategy}); @return this */
+        public Builder waitStrategy(WaitStrategy strategy) {
+            this.waitStrategy = strategy;
+            return this;
+        }
+
+        /**
+         * Pins the RX and TX threads to CPUs (sched_setaffinity). Pinning helps only on cores
+         * kept free of other work (isolcpus, cpusets); on a shared host it can make things worse.
+         *
+         * @param rx the RX thread's CPU, or -1 for none
+         * @param tx the TX thread's CPU, or -1 for none
+         * @return this
+         */
+        public Builder pin(int rx, int tx) {
+            this.rxCpu = rx;
+            this.txCpu = tx;
+            return this;
+        }
+
         /** @return the checked configuration */
         public RelayConfig build() {
             return new RelayConfig(ringId, rxBind, txDestination, rtcp, rxFrom, latch,
                     receiveBufferBytes, sendBufferBytes, dscp, maxAgeNanos, batch, clockRates,
-                    maxSources, hook);
+                    maxSources, hook, waitStrategy, rxCpu, txCpu);
         }
     }
 }

@@ -107,14 +107,22 @@ final class RxLoop implements Runnable {
                 pollfds.set(ValueLayout.JAVA_SHORT, 12, Libc.POLLIN);
             }
             int pendingDrops = 0;
+            final boolean busy = config.waitStrategy() == WaitStrategy.BUSY;
+            if (config.rxCpu() >= 0) {
+                Relay.pin("RX", config.rxCpu());
+            }
             while (!relay.stopRequested()) {
-                // poll, not a blocking recvmmsg: close() does not wake a native receive
-                int r = Net.pollFast(pollfds, nfds, POLL_MILLIS);
-                if (r <= 0) {
-                    continue;
+                if (!busy) {
+                    // poll, not a blocking recvmmsg: close() does not wake a native receive
+                    int r = Net.pollFast(pollfds, nfds, POLL_MILLIS);
+                    if (r <= 0) {
+                        continue;
+                    }
                 }
+                boolean idle = true;
                 for (int s = 0; s < nfds; s++) {
-                    if ((pollfds.get(ValueLayout.JAVA_SHORT, 8L * s + 6) & Libc.POLLIN) == 0) {
+                    // busy: every socket is tried with a non-blocking receive, no poll
+                    if (!busy && (pollfds.get(ValueLayout.JAVA_SHORT, 8L * s + 6) & Libc.POLLIN) == 0) {
                         continue;
                     }
                     UdpSocket socket = s == 0 ? rtpSocket : rtcpSocket;
@@ -141,6 +149,7 @@ final class RxLoop implements Runnable {
                         if (got <= 0) {
                             break;
                         }
+                        idle = false;
                         if (toScratch) {
                             pendingDrops += got;
                             account(vec, got, s);
@@ -161,6 +170,9 @@ final class RxLoop implements Runnable {
                         }
                         spareCount = keep;
                     } while (got == count && !relay.stopRequested());
+                }
+                if (busy && idle) {
+                    Thread.onSpinWait();
                 }
             }
         } catch (RingStoppedException e) {

@@ -75,6 +75,10 @@ final class TxLoop implements Runnable {
                     ? new InetSocketAddress(dst.getAddress(), dst.getPort() + 1) : dst, socket.family());
             final long rtpAddr = rtpName.address();
             final long rtcpAddr = rtcpName.address();
+            final boolean busy = config.waitStrategy() == WaitStrategy.BUSY;
+            if (config.txCpu() >= 0) {
+                Relay.pin("TX", config.txCpu());
+            }
             while (true) {
                 int n;
                 try {
@@ -86,7 +90,11 @@ final class TxLoop implements Runnable {
                     if (relay.rxHasFinished()) {
                         return; // graceful stop: RX pushes nothing more and the ring is empty
                     }
-                    consumer.awaitReadable(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                    if (busy) {
+                        Thread.onSpinWait();
+                    } else {
+                        consumer.awaitReadable(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                    }
                     continue;
                 }
                 try {

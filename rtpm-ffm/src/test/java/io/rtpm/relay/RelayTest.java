@@ -360,4 +360,65 @@ class RelayTest {
         }
         assertEquals(0, dev.stats(RING).sessions());
     }
+
+    @Test
+    void busyWaitingAndPinnedThreadsRelayEveryPacketAndHoldNothingAfterwards() throws IOException {
+        RtpGenerator gen = new RtpGenerator(RtpStreamConfig.pcmu20ms(0x77, 0, 0));
+        RelayStats fin;
+        // CPU 0 exists on every host this runs on
+        try (Relay relay = Relay.start(dev, config().waitStrategy(WaitStrategy.BUSY).pin(0, 0).build());
+                DatagramSocket src = new DatagramSocket(0, LO)) {
+            for (int i = 0; i < 100; i++) {
+                byte[] pkt = rtp(gen);
+                send(src, pkt, relay.rtpPort());
+                assertArrayEquals(pkt, receive(sink), "packet " + i);
+            }
+            fin = relay.stop(Duration.ofSeconds(2));
+            assertNull(relay.failure());
+        }
+        assertEquals(100, fin.txRtp());
+        assertNoSlotHeld();
+    }
+
+    @Test
+    void pinningToACpuThatIsNotThereStopsTheRelayAndSaysWhy() throws Exception {
+        try (Relay relay = Relay.start(dev, config().pin(RelayConfig.MAX_CPU, -1).build())) {
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (relay.isRunning() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertNotNull(relay.failure(), "pinning to CPU 1023 succeeded on this host?");
+            assertTrue(relay.failure().getMessage().contains("CPU " + RelayConfig.MAX_CPU),
+                    relay.failure().getMessage());
+        }
+        assertEquals(0, dev.stats(RING).sessions());
+    }
+
+    @Test
+    void configRejectsCpusOutOfRange() {
+        assertThrows(IllegalArgumentException.class, () -> config().pin(-2, -1).build());
+        assertThrows(IllegalArgumentException.class, () -> config().pin(-1, RelayConfig.MAX_CPU + 1).build());
+        assertThrows(NullPointerException.class, () -> config().waitStrategy(null).build());
+    }
+
+    @Test
+    void warmUpRelaysThroughItsOwnLoopbackPairAndLeavesNothingBehind() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        Path tmp = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+        long before = countWarmUpDirs(tmp);
+        int relayed = Relay.warmUp(500, Duration.ofSeconds(10));
+        // a datagram lost on a very busy host is skipped, not waited for: nearly all arrive
+        assertTrue(relayed >= 450 && relayed <= 500, "relayed " + relayed + " of 500");
+        assertEquals(before, countWarmUpDirs(tmp), "the warm-up left its ring directory behind");
+        assertEquals(0, Relay.warmUp(0, Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class, () -> Relay.warmUp(-1, Duration.ofSeconds(1)));
+        // the test's own ring was not touched
+        assertEquals(0, dev.stats(RING).pushed());
+    }
+
+    private static long countWarmUpDirs(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("rtpm-warmup-")).count();
+        }
+    }
 }

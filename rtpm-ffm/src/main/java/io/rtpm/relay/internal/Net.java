@@ -48,6 +48,9 @@ public final class Net {
     // int sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags)
     private static final MethodHandle SENDMMSG = bind("sendmmsg",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    // int sched_setaffinity(pid_t pid, size_t cpusetsize, const cpu_set_t *mask)
+    private static final MethodHandle SCHED_SETAFFINITY = bind("sched_setaffinity",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
     // Hot-path twins without errno capture: the JDK slices the capture segment on every call,
     // an allocation C2 does not always remove. The callers need no errno on success, and on -1
     // either ignore it (a non-blocking receive: nothing now) or repeat the call with capture.
@@ -165,6 +168,23 @@ public final class Net {
             throw e;
         }
         return new IllegalStateException("unexpected exception from a native call", t);
+    }
+
+    /**
+     * Pins the calling thread to one CPU: sched_setaffinity(2) with pid 0 (the calling thread).
+     *
+     * @param cpu the CPU, 0..1023 (one cpu_set_t)
+     * @return 0, or -errno (EINVAL: no such CPU online or allowed here)
+     */
+    public static int pinCurrentThread(int cpu) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = newCapture(arena);
+            MemorySegment set = arena.allocate(128, 8); // cpu_set_t: 1024 bits
+            set.set(JAVA_LONG, (cpu / 64) * 8L, 1L << (cpu % 64));
+            return result(cs, (int) SCHED_SETAFFINITY.invokeExact(cs, 0, 128L, set));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     /** @return socket(2): a descriptor, or -errno */

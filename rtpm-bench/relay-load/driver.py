@@ -1,0 +1,390 @@
+"""The relay load benchmark's driver (started by ./run, which builds what it needs first).
+
+For each relay: burst throughput, the highest paced rate with under 0.01% loss, one-way latency
+at fixed rates and CPU time per packet, all on loopback with gen -> relay -> sink (C tools in
+../loadgen, independent of rtpm's code). Every measurement starts the relay afresh, so a JVM
+relay is measured from a cold start: warm-up is part of the product. Writes results.json,
+results.md and the plots into the output folder.
+"""
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+MAX_LOSS = 1e-4          # "under 0.01% loss"
+SIZE = 172               # bytes per packet: RTP header + 20 ms of PCMU
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+MODES = {
+    # paced sweep: seconds per rate, bisection rounds; latency: seconds per fixed rate
+    "quick": dict(sweep_secs=1.0, bisect=1, lat_secs=2.0, burst=100_000, warm_secs=5),
+    "full": dict(sweep_secs=3.0, bisect=3, lat_secs=5.0, burst=300_000, warm_secs=10),
+}
+LAT_RATES = [2000, 20000, 100000]
+SWEEP_START = [25000, 50000, 100000, 200000, 400000]
+ALL_RELAYS = ["direct", "c-mmsg", "c-ring", "rtpm", "nio", "socat", "rtpengine"]
+
+
+def log(*a):
+    print("relay-load:", *a, file=sys.stderr, flush=True)
+
+
+def port_bound(port):
+    """True when some socket is bound to UDP 127.0.0.1:port or *:port (from /proc/net/udp)."""
+    want = ":%04X" % port
+    try:
+        with open("/proc/net/udp") as f:
+            return any(line.split()[1].endswith(want) for line in list(f)[1:])
+    except OSError:
+        return False
+
+
+def cpu_ticks(pid):
+    """utime + stime of a whole process (all threads), in clock ticks."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+# --- rtpengine's ng control protocol: bencoded dictionaries over UDP, "cookie message" ---
+
+def bencode(v):
+    if isinstance(v, int):
+        return b"i%de" % v
+    if isinstance(v, str):
+        v = v.encode()
+    if isinstance(v, bytes):
+        return b"%d:%s" % (len(v), v)
+    if isinstance(v, list):
+        return b"l" + b"".join(bencode(x) for x in v) + b"e"
+    if isinstance(v, dict):
+        return b"d" + b"".join(bencode(k) + bencode(v[k]) for k in sorted(v)) + b"e"
+    raise TypeError(type(v))
+
+
+def bdecode(b, i=0):
+    c = b[i:i + 1]
+    if c == b"i":
+        j = b.index(b"e", i)
+        return int(b[i + 1:j]), j + 1
+    if c in (b"l", b"d"):
+        i += 1
+        out = [] if c == b"l" else {}
+        while b[i:i + 1] != b"e":
+            k, i = bdecode(b, i)
+            if c == b"l":
+                out.append(k)
+            else:
+                v, i = bdecode(b, i)
+                out[k.decode()] = v
+        return out, i + 1
+    j = b.index(b":", i)
+    n = int(b[i:j])
+    return b[j + 1:j + 1 + n], j + 1 + n
+
+
+class Ng:
+    def __init__(self, port):
+        self.addr = ("127.0.0.1", port)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.settimeout(2.0)
+        self.n = 0
+
+    def call(self, **msg):
+        self.n += 1
+        cookie = b"%d_%d" % (os.getpid(), self.n)
+        self.sock.sendto(cookie + b" " + bencode(msg), self.addr)
+        while True:
+            data = self.sock.recv(65535)
+            c, _, body = data.partition(b" ")
+            if c == cookie:
+                reply, _ = bdecode(body)
+                if reply.get("result") not in (b"ok", b"pong"):
+                    raise RuntimeError("rtpengine %s: %r" % (msg.get("command"), reply))
+                return reply
+
+
+def sdp(port):
+    return ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=relay-load\r\nc=IN IP4 127.0.0.1\r\n"
+            "t=0 0\r\nm=audio %d RTP/AVP 0\r\na=sendrecv\r\n" % port)
+
+
+def sdp_port(text):
+    for line in text.decode().splitlines():
+        if line.startswith("m=audio "):
+            return int(line.split()[1])
+    raise RuntimeError("no m=audio line in rtpengine's SDP: " + text.decode())
+
+
+class Bench:
+    def __init__(self, args):
+        self.a = args
+        self.mode = MODES[args.mode]
+        self.bin = args.bin
+        self.port = 39000
+        self.engine = None
+        self.ng = None
+        self.calls = 0
+        self.work = args.work
+
+    def ports(self):
+        self.port += 4
+        if self.port > 39900:
+            self.port = 39000
+        return self.port, self.port + 2
+
+    # --- relays ---
+
+    def relay_cmd(self, name, rx, tx):
+        b = self.bin
+        if name == "c-mmsg":
+            return [b + "/mmsg_relay", str(rx), "127.0.0.1", str(tx)], None
+        if name == "c-ring":
+            return [b + "/ring_relay", str(rx), "127.0.0.1", str(tx)], None
+        if name == "nio":
+            return [self.a.java, "-cp", b, "NioRelay", str(rx), "127.0.0.1", str(tx)], None
+        if name == "socat":
+            # SO_RCVBUFFORCE (level 1, option 33): the same 4 MiB as every other relay
+            return ["socat", "-u", "UDP4-RECV:%d,bind=127.0.0.1,setsockopt-int=1:33:4194304" % rx,
+                    "UDP4-SENDTO:127.0.0.1:%d" % tx], None
+        if name == "rtpm":
+            # a fresh ring each time: nothing left over from the previous run
+            os.makedirs(self.work + "/shm", exist_ok=True)
+            shm = tempfile.mkdtemp(dir=self.work + "/shm")
+            env = dict(os.environ, RTPM_SHM_DIR=shm)
+            cmd = [self.a.java, "--enable-native-access=io.rtpm.ffm"] + self.a.rtpm_jvm_opts + [
+                "-p", self.a.rtpm_path, "-m", "io.rtpm.cli/io.rtpm.cli.Rtpm", "stream",
+                "--backend", "shm", "--ring", "0", "--rx", str(rx), "--tx", str(tx),
+                "--bind", "127.0.0.1", "--json"] + self.a.rtpm_opts
+            return cmd, env
+        raise ValueError(name)
+
+    def start_engine(self):
+        ng = 39990
+        # --config-file=none: not the Debian package's /etc/rtpengine/rtpengine.conf (its
+        # control ports would clash with a running service)
+        cmd = ["rtpengine", "--config-file=none", "--foreground", "--log-stderr", "--log-level=3", "--table=-1",
+               "--interface=127.0.0.1", "--listen-ng=127.0.0.1:%d" % ng,
+               "--port-min=38000", "--port-max=38999", "--timeout=60", "--delete-delay=0"]
+        err = open(self.work + "/rtpengine.err", "w")
+        self.engine = subprocess.Popen(cmd, stdout=err, stderr=err)
+        self.ng = Ng(ng)
+        try:
+            self.wait_engine()
+        except Exception:
+            self.stop_engine()
+            raise
+
+    def wait_engine(self):
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if self.engine.poll() is not None:
+                raise RuntimeError("rtpengine exited (%d): see %s/rtpengine.err"
+                                   % (self.engine.returncode, self.work))
+            try:
+                self.ng.call(command="ping")
+                return
+            except (socket.timeout, ConnectionRefusedError, RuntimeError):
+                time.sleep(0.2)
+        raise RuntimeError("rtpengine did not answer ng pings within 10 s")
+
+    def stop_engine(self):
+        if self.engine:
+            self.engine.send_signal(signal.SIGTERM)
+            try:
+                self.engine.wait(5)
+            except subprocess.TimeoutExpired:
+                self.engine.kill()
+                self.engine.wait()
+            self.engine = None
+
+    def start_relay(self, name, rx, tx):
+        """Returns (process or None, pid or None, the port gen sends to, a stop function)."""
+        if name == "direct":
+            return None, None, tx, lambda: None
+        if name == "rtpengine":
+            self.calls += 1
+            cid = "relay-load-%d" % self.calls
+            # caller = gen (its SDP port is nominal: rtpengine learns the real source), callee = sink
+            self.ng.call(command="offer", sdp=sdp(rx), **{"call-id": cid, "from-tag": "gen"})
+            ans = self.ng.call(command="answer", sdp=sdp(tx),
+                               **{"call-id": cid, "from-tag": "gen", "to-tag": "sink"})
+            port = sdp_port(ans["sdp"])
+            return None, self.engine.pid, port, lambda: self.ng.call(
+                command="delete", **{"call-id": cid, "from-tag": "gen"})
+        cmd, env = self.relay_cmd(name, rx, tx)
+        err = open("%s/%s.err" % (self.work, name), "w")
+        p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        deadline = time.time() + 60
+        while not port_bound(rx):
+            if p.poll() is not None:
+                raise RuntimeError("%s exited (%d) before binding: see %s/%s.err"
+                                   % (name, p.returncode, self.work, name))
+            if time.time() > deadline:
+                p.kill()
+                raise RuntimeError("%s did not bind port %d within 60 s" % (name, rx))
+            time.sleep(0.01)
+
+        def stop():
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        return p, p.pid, rx, stop
+
+    # --- one measurement ---
+
+    def point(self, name, rate, count, label):
+        """Starts sink and relay, offers count packets at rate (0: burst), returns the figures."""
+        rx, tx = self.ports()
+        secs = count / rate if rate else 5
+        sink = subprocess.Popen([self.bin + "/sink", str(tx), str(count), "500",
+                                 str(int(secs + 20))], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        if sink.stderr.readline().strip() != "ready":
+            raise RuntimeError("sink did not start: " + sink.stderr.read())
+        proc = None
+        stop = None
+        try:
+            proc, pid, to, stop = self.start_relay(name, rx, tx)
+            c0 = cpu_ticks(pid) if pid else 0
+            t0 = time.time()
+            g = subprocess.run([self.bin + "/gen", "127.0.0.1", str(to), str(rate), str(count),
+                                str(SIZE)], capture_output=True, text=True, check=True)
+            gen = json.loads(g.stdout)
+            out, _ = sink.communicate(timeout=secs + 60)
+            res = json.loads(out)
+            c1 = cpu_ticks(pid) if pid else 0
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError("%s died during the run: see %s/%s.err" % (name, self.work, name))
+        finally:
+            if stop:
+                try:
+                    stop()
+                except Exception as e:  # a failed ng delete must not hide the result
+                    log("stopping %s: %s" % (name, e))
+            if sink.poll() is None:
+                sink.kill()
+                sink.wait()
+        got = res["received"]
+        r = dict(relay=name, kind=label, rate=rate, offered=gen["rate"], sent=gen["sent"],
+                 received=got, loss=(gen["sent"] - got) / gen["sent"], sink_drops=res["sink_drops"],
+                 throughput=res["rate"], lat_us=res["lat_us"], per_second=res["per_second"],
+                 wall=time.time() - t0)
+        r["cpu_us_per_pkt"] = ((c1 - c0) * 1e6 / CLK_TCK / got) if pid and got else None
+        log("%-9s %-7s rate %7s offered %8.0f recv %8d loss %.5f%% tput %8.0f p50 %7.1f p99 %8.1f"
+            " us%s" % (name, label, rate or "burst", r["offered"], got, 100 * r["loss"],
+                       r["throughput"], r["lat_us"]["p50"], r["lat_us"]["p99"],
+                       " (sink dropped %d: not the relay)" % r["sink_drops"] if r["sink_drops"] else ""))
+        return r
+
+    def sweep(self, name, out):
+        """Highest paced rate with loss < MAX_LOSS: doubling, then bisection."""
+        m = self.mode
+        passed, failed = 0, None
+
+        def ok(rate):
+            r = self.point(name, rate, int(rate * m["sweep_secs"]), "sweep")
+            out.append(r)
+            return r["loss"] < MAX_LOSS and r["sink_drops"] == 0 and r["offered"] >= 0.97 * rate
+
+        for rate in SWEEP_START:
+            if ok(rate):
+                passed = rate
+            else:
+                failed = rate
+                break
+        if failed is None:
+            return passed, True  # the generator's ceiling, not the relay's
+        for _ in range(m["bisect"]):
+            mid = (passed + failed) // 2
+            if ok(mid):
+                passed = mid
+            else:
+                failed = mid
+        return passed, False
+
+    def run_relay(self, name):
+        m = self.mode
+        out = []
+        summary = dict(relay=name)
+        parts = self.a.parts.split(",")
+        if name == "rtpengine":
+            self.start_engine()
+        try:
+            if "burst" in parts:
+                b = self.point(name, 0, m["burst"], "burst")
+                out.append(b)
+                summary["burst_pps"] = b["throughput"] * (b["received"] > 0)
+                summary["burst_loss"] = b["loss"]
+            if name != "direct" and "sweep" in parts:
+                summary["zero_loss_pps"], summary["zero_loss_capped"] = self.sweep(name, out)
+            for rate in LAT_RATES if "latency" in parts else []:
+                r = self.point(name, rate, int(rate * m["lat_secs"]), "latency")
+                out.append(r)
+                summary["lat_%d" % rate] = dict(r["lat_us"], loss=r["loss"],
+                                                 cpu_us_per_pkt=r["cpu_us_per_pkt"])
+            if name in ("rtpm", "c-ring", "c-mmsg") and "warmup" in parts:
+                # per second from a cold start, at the rate #5 reported
+                r = self.point(name, 5000, 5000 * m["warm_secs"], "warmup")
+                out.append(r)
+                summary["warmup_5000"] = r["per_second"]
+        finally:
+            if name == "rtpengine":
+                self.stop_engine()
+        return summary, out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mode", choices=MODES, default="quick")
+    ap.add_argument("--relays", default=",".join(ALL_RELAYS))
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--java", required=True)
+    ap.add_argument("--rtpm-path", required=True)
+    ap.add_argument("--rtpm-opt", action="append", default=[], dest="rtpm_opts",
+                    help="an extra rtpm stream option (repeatable)")
+    ap.add_argument("--rtpm-jvm-opt", action="append", default=[], dest="rtpm_jvm_opts")
+    ap.add_argument("--parts", default="burst,sweep,latency,warmup",
+                    help="which measurements, comma-separated")
+    ap.add_argument("--skip", action="append", default=[],
+                    help="RELAY=REASON: reported as not run")
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    b = Bench(a)
+    skipped = dict(s.split("=", 1) for s in a.skip)
+    results = dict(mode=a.mode, started=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                   loadavg_before=open("/proc/loadavg").read().split()[:3], relays={},
+                   points=[], not_run=skipped)
+    for name in a.relays.split(","):
+        if name in skipped:
+            log("%s: not run: %s" % (name, skipped[name]))
+            continue
+        log("--- %s" % name)
+        try:
+            s, pts = b.run_relay(name)
+        except Exception as e:
+            log("%s: not run: %s" % (name, e))
+            skipped[name] = str(e)
+            continue
+        results["relays"][name] = s
+        results["points"] += pts
+    results["loadavg_after"] = open("/proc/loadavg").read().split()[:3]
+    results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    with open(os.path.join(a.out, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    log("wrote %s/results.json" % a.out)
+
+
+if __name__ == "__main__":
+    main()
