@@ -108,6 +108,7 @@ final class RxLoop implements Runnable {
             }
             int pendingDrops = 0;
             final boolean busy = config.waitStrategy() == WaitStrategy.BUSY;
+            final int refill = batch / 2;
             if (config.rxCpu() >= 0) {
                 Relay.pin("RX", config.rxCpu());
             }
@@ -130,13 +131,14 @@ final class RxLoop implements Runnable {
                     int got;
                     int count;
                     do {
-                        if (spareCount < batch) {
+                        // top up only below half a batch: at voice rates a wake-up brings one
+                        // packet, and a claim per packet would double the ring calls per packet
+                        if (spareCount <= refill) {
                             int n = producer.claim(claimed, batch - spareCount, pendingDrops);
-                            if (n > 0) {
-                                pendingDrops = 0;
-                                for (int i = 0; i < n; i++) {
-                                    spare[spareCount++] = claimed.get(i);
-                                }
+                            // the ring counts the reported drops even when it has no free slot
+                            pendingDrops = 0;
+                            for (int i = 0; i < n; i++) {
+                                spare[spareCount++] = claimed.get(i);
                             }
                         }
                         boolean toScratch = spareCount == 0;

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -420,5 +421,48 @@ class RelayTest {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().startsWith("rtpm-warmup-")).count();
         }
+    }
+
+    @Test
+    void aFullRingCountsEveryDroppedPacketOnceInTheRelayAndInTheRing() throws Exception {
+        CountDownLatch open = new CountDownLatch(1);
+        PacketHook stall = (packet, length, rtcp) -> {
+            try {
+                open.await(); // holds the TX thread, so the 64-slot ring fills up
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return length;
+        };
+        RtpGenerator gen = new RtpGenerator(RtpStreamConfig.pcmu20ms(0x99, 0, 0));
+        RelayStats fin;
+        try (Relay relay = Relay.start(dev, config().hook(stall).build());
+                DatagramSocket src = new DatagramSocket(0, LO)) {
+            for (int i = 0; i < 300; i++) {
+                send(src, rtp(gen), relay.rtpPort());
+                if (i % 10 == 9) {
+                    Thread.sleep(2); // many wake-ups while full: each one must not re-report the drops
+                }
+            }
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (relay.stats().rxRtp() + relay.stats().ringFull() + relay.stats().socketDrops() < 300
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            open.countDown();
+            long relayed = relay.stats().rxRtp();
+            for (long i = 0; i < relayed; i++) {
+                receive(sink);
+            }
+            // the next claim reports the drops since the last one to the ring
+            send(src, rtp(gen), relay.rtpPort());
+            receive(sink);
+            fin = relay.stop(Duration.ofSeconds(2));
+        }
+        assertTrue(fin.ringFull() > 0, "the ring never filled: " + fin);
+        assertEquals(fin.ringFull(), fin.ring().drops(), "ring drops vs the relay's ring-full count");
+        assertEquals(301, fin.rxRtp() + fin.ringFull() + fin.socketDrops());
+        assertEquals(fin.rxRtp(), fin.txRtp());
+        assertNoSlotHeld();
     }
 }
