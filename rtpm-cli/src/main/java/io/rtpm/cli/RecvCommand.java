@@ -125,13 +125,14 @@ final class RecvCommand implements Callable<Integer> {
                     break;
                 }
                 buf.clear();
-                if (rtcpCh != null && rtcpCh.receive(buf) != null) {
-                    sink.onRtcpPort(seg, buf.position(), System.nanoTime());
-                    continue;
-                }
-                buf.clear();
                 if (ch.receive(buf) != null) {
                     sink.onRtpPort(seg, buf.position(), System.nanoTime(), rtcpMode == RtcpMode.MUX);
+                    continue;
+                }
+                // RTCP only once RTP is drained: no extra syscall per packet at high rates
+                buf.clear();
+                if (rtcpCh != null && rtcpCh.receive(buf) != null) {
+                    sink.onRtcpPort(seg, buf.position(), System.nanoTime());
                     continue;
                 }
                 sel.select(100);
