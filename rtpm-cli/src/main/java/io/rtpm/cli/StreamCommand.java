@@ -108,9 +108,9 @@ final class StreamCommand implements Callable<Integer> {
     int cpuTx;
 
     @Option(names = "--warm-up", paramLabel = "PACKETS", defaultValue = "" + WARM_UP_PACKETS,
-            description = "Before binding --rx, relay PACKETS packets through a private loopback relay so"
-                    + " that the JIT has compiled the relay first (default: ${DEFAULT-VALUE}, at most 3 s;"
-                    + " 0: off).")
+            description = "Before binding --rx, relay at least PACKETS packets through a private loopback"
+                    + " relay, and more until the JIT is done with it, so that the first real packets"
+                    + " find compiled code (default: ${DEFAULT-VALUE}; at most 5 s; 0: off).")
     int warmUp;
 
     @Option(names = "--json", description = "Write one JSON object per interval and a summary object (NDJSON).")
@@ -137,7 +137,7 @@ final class StreamCommand implements Callable<Integer> {
 
     /** Enough for C2 to compile the per-packet paths here (docs/perf/relay.md). */
     static final int WARM_UP_PACKETS = 20_000;
-    private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(3);
+    private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(5);
 
     @Override
     public Integer call() {

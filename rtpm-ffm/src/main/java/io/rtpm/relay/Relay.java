@@ -125,15 +125,15 @@ public final class Relay implements AutoCloseable {
     }
 
     /**
-     * Warms the relay code up before real traffic: relays up to {@code packets} packets through
-     * a private relay (a throwaway user-space ring and a loopback socket pair), so that the JIT
-     * has compiled the hot paths and every native call has been linked before {@link #start}
-     * binds the real ports. Without it the first packets of a freshly started JVM wait for the
+     * Warms the relay code up before real traffic: relays at least {@code packets} packets
+     * through a private relay (a throwaway user-space ring and a loopback socket pair), and more
+     * until the JIT goes quiet, so that the hot paths are compiled and every native call has been
+     * linked before {@link #start} binds the real ports. Without it the first packets of a freshly started JVM wait for the
      * interpreter and the compilers (hundreds of milliseconds on a busy 2-core host; see
      * docs/perf/relay.md). Once per JVM is enough; call it before {@link #start}.
      *
-     * @param packets how many packets to relay at most (20,000 is enough here)
-     * @param budget the most time to spend
+     * @param packets how many packets to relay at least (20,000 here; 0: no warm-up)
+     * @param budget the most time to spend (it stops there whatever the JIT does)
      * @return how many packets were relayed
      * @throws java.io.UncheckedIOException when the loopback sockets cannot be opened
      */

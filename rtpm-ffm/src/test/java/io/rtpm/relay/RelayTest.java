@@ -407,9 +407,15 @@ class RelayTest {
         Path shm = Path.of("/dev/shm");
         Path tmp = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
         long before = countWarmUpDirs(tmp);
+        // at least the packets asked for (then on until the JIT is quiet)
         int relayed = Relay.warmUp(500, Duration.ofSeconds(10));
-        // a datagram lost on a very busy host is skipped, not waited for: nearly all arrive
-        assertTrue(relayed >= 450 && relayed <= 500, "relayed " + relayed + " of 500");
+        assertTrue(relayed >= 500, "relayed " + relayed + " of at least 500");
+        // the budget bounds it, whatever the JIT does
+        long t0 = System.nanoTime();
+        int capped = Relay.warmUp(100_000_000, Duration.ofMillis(300));
+        long tookMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(capped > 0 && capped < 100_000_000, "relayed " + capped);
+        assertTrue(tookMillis < 3000, "a 300 ms budget took " + tookMillis + " ms");
         assertEquals(before, countWarmUpDirs(tmp), "the warm-up left its ring directory behind");
         assertEquals(0, Relay.warmUp(0, Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class, () -> Relay.warmUp(-1, Duration.ofSeconds(1)));
