@@ -28,7 +28,10 @@ MODES = {
 }
 LAT_RATES = [2000, 20000, 100000]
 SWEEP_START = [25000, 50000, 100000, 200000, 400000]
-ALL_RELAYS = ["direct", "c-mmsg", "c-ring", "rtpm", "nio", "socat", "rtpengine"]
+ALL_RELAYS = ["direct", "c-mmsg", "c-ring", "rtpm", "rtpm-cold", "nio", "socat", "rtpengine"]
+# rtpm-cold: rtpm stream --warm-up 0, measured only per second after its start (what the
+# warm-up is for)
+ONLY = {"rtpm-cold": ["warmup"]}
 
 
 def log(*a):
@@ -156,7 +159,7 @@ class Bench:
             # the same 4 MiB as every other relay (SO_RCVBUF: rmem_max caps it; run checks that)
             return ["socat", "-u", "UDP4-RECV:%d,bind=127.0.0.1,rcvbuf=4194304" % rx,
                     "UDP4-SENDTO:127.0.0.1:%d" % tx], None
-        if name == "rtpm":
+        if name in ("rtpm", "rtpm-cold"):
             # a fresh ring each time: nothing left over from the previous run
             os.makedirs(self.work + "/shm", exist_ok=True)
             shm = tempfile.mkdtemp(dir=self.work + "/shm")
@@ -164,7 +167,8 @@ class Bench:
             cmd = [self.a.java, "--enable-native-access=io.rtpm.ffm"] + self.a.rtpm_jvm_opts + [
                 "-p", self.a.rtpm_path, "-m", "io.rtpm.cli/io.rtpm.cli.Rtpm", "stream",
                 "--backend", "shm", "--ring", "0", "--rx", str(rx), "--tx", str(tx),
-                "--bind", "127.0.0.1", "--json"] + self.a.rtpm_opts
+                "--bind", "127.0.0.1", "--json"] + self.a.rtpm_opts + (
+                    ["--warm-up", "0"] if name == "rtpm-cold" else [])
             return cmd, env
         raise ValueError(name)
 
@@ -319,7 +323,7 @@ class Bench:
         m = self.mode
         out = []
         summary = dict(relay=name)
-        parts = self.a.parts.split(",")
+        parts = ONLY.get(name, self.a.parts.split(","))
         if name == "rtpengine":
             self.start_engine()
         try:
@@ -335,7 +339,7 @@ class Bench:
                 out.append(r)
                 summary["lat_%d" % rate] = dict(r["lat_us"], loss=r["loss"],
                                                  cpu_us_per_pkt=r["cpu_us_per_pkt"])
-            if name in ("rtpm", "c-ring", "c-mmsg") and "warmup" in parts:
+            if name in ("rtpm", "rtpm-cold", "c-ring", "c-mmsg") and "warmup" in parts:
                 # per second from a cold start, at the rate #5 reported
                 r = self.point(name, 5000, 5000 * m["warm_secs"], "warmup")
                 out.append(r)

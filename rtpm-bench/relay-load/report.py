@@ -9,12 +9,13 @@ import json
 import os
 import subprocess
 
-ORDER = ["direct", "c-mmsg", "c-ring", "rtpm", "nio", "socat", "rtpengine"]
+ORDER = ["direct", "c-mmsg", "c-ring", "rtpm", "rtpm-cold", "nio", "socat", "rtpengine"]
 LABEL = {
     "direct": "no relay (gen -> sink)",
     "c-mmsg": "C recvmmsg/sendmmsg, 1 thread",
     "c-ring": "C RX -> SPSC ring -> TX",
     "rtpm": "rtpm stream (user-space ring)",
+    "rtpm-cold": "rtpm stream --warm-up 0",
     "nio": "Java NIO DatagramChannel",
     "socat": "socat",
     "rtpengine": "rtpengine (user space)",
@@ -38,7 +39,7 @@ def main():
     a = ap.parse_args()
     r = json.load(open(os.path.join(a.out, "results.json")))
     rel = r["relays"]
-    names = [n for n in ORDER if n in rel]
+    names = [n for n in ORDER if n in rel and n != "rtpm-cold"]
     cs = [rel[n] for n in ("c-mmsg", "c-ring") if n in rel]
     best_burst = max((c.get("burst_pps") or 0 for c in cs), default=None)
     best_zero = max((c.get("zero_loss_pps") or 0 for c in cs), default=None)
@@ -86,14 +87,21 @@ def main():
                    fmt(ratio(s.get("zero_loss_pps"), soc.get("zero_loss_pps")), 2)),
                "- p99 at 20k pkt/s: %s x the best C relay's" % fmt(
                    ratio(s.get("lat_20000", {}).get("p99"), best_p99), 2)]
-    warm = [n for n in names if "warmup_5000" in rel[n]]
+    warm = [n for n in ORDER if n in rel and "warmup_5000" in rel[n]]
     if warm:
-        md += ["", "Per second after a cold start at 5,000 pkt/s (p99 us):", "",
-               "| relay | " + " | ".join("s%d" % x["s"] for x in rel[warm[0]]["warmup_5000"]) + " |",
-               "|---|" + "---|" * len(rel[warm[0]]["warmup_5000"])]
+        # the last second holds only the stragglers of a run: not a second of traffic
         for n in warm:
+            full = max(x["n"] for x in rel[n]["warmup_5000"])
+            rel[n]["warmup_5000"] = [x for x in rel[n]["warmup_5000"] if x["n"] >= full / 2]
+        secs = max(x["s"] for n in warm for x in rel[n]["warmup_5000"]) + 1
+        md += ["", "Per second after the relay bound its port, 5,000 pkt/s (p99 / max, us):", "",
+               "| relay | " + " | ".join("s%d" % i for i in range(secs)) + " |",
+               "|---|" + "---|" * secs]
+        for n in warm:
+            by = {x["s"]: x for x in rel[n]["warmup_5000"]}
             md.append("| %s | %s |" % (LABEL[n], " | ".join(
-                fmt(x["p99"], 0) for x in rel[n]["warmup_5000"])))
+                "%s / %s" % (fmt(by[i]["p99"], 0), fmt(by[i]["max"], 0)) if i in by else "-"
+                for i in range(secs))))
     with open(os.path.join(a.out, "results.md"), "w") as f:
         f.write("\n".join(md) + "\n")
     plots(a, r, names)
@@ -133,7 +141,7 @@ def plots(a, r, names):
             "plot '%s' using 2:xtic(1) title '2k pkt/s', '' using 3 title '20k pkt/s', "
             "'' using 4 title '100k pkt/s'\n" % (
                 os.path.join(out, a.prefix + "latency.svg"), r["mode"], dat))
-    warm = [n for n in names if "warmup_5000" in rel[n]]
+    warm = [n for n in ORDER if n in rel and "warmup_5000" in rel[n]]
     if warm:
         lines = []
         for n in warm:
