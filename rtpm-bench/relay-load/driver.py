@@ -3,8 +3,8 @@
 For each relay: burst throughput, the highest paced rate with under 0.01% loss, one-way latency
 at fixed rates and CPU time per packet, all on loopback with gen -> relay -> sink (C tools in
 ../loadgen, independent of rtpm's code). Every measurement starts the relay afresh, so a JVM
-relay is measured from a cold start: warm-up is part of the product. Writes results.json,
-results.md and the plots into the output folder.
+relay is measured from a cold start: warm-up is part of the product. Writes
+relay-results.json into the output folder; report.py makes the tables and plots from it.
 """
 
 import argparse
@@ -388,9 +388,9 @@ def main():
         results["points"] += pts
     results["loadavg_after"] = open("/proc/loadavg").read().split()[:3]
     results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    with open(os.path.join(a.out, "results.json"), "w") as f:
+    with open(os.path.join(a.out, "relay-results.json"), "w") as f:
         json.dump(results, f, indent=1)
-    log("wrote %s/results.json" % a.out)
+    log("wrote %s/relay-results.json" % a.out)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
-"""Turns the driver's results.json into results.md (tables, headline ratios) and SVG plots.
+"""Turns the driver's relay-results.json into relay-results.md (tables, headline ratios) and
+SVG plots, all in the same folder.
 
-Usage: python3 report.py OUT_DIR [--machine TEXT] [--prefix relay-]
-Plots: <prefix>throughput.svg, <prefix>latency.svg, <prefix>warmup.svg (gnuplot).
+Usage: python3 report.py OUT_DIR [--machine TEXT]
+Plots: relay-throughput.svg, relay-latency.svg, relay-warmup.svg (gnuplot; data files in a
+temporary folder).
 """
 
 import argparse
 import json
 import os
 import subprocess
+import tempfile
 
 ORDER = ["direct", "c-mmsg", "c-ring", "rtpm", "rtpm-cold", "nio", "socat", "rtpengine"]
 LABEL = {
@@ -35,9 +38,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--machine", default="")
-    ap.add_argument("--prefix", default="relay-")
     a = ap.parse_args()
-    r = json.load(open(os.path.join(a.out, "results.json")))
+    r = json.load(open(os.path.join(a.out, "relay-results.json")))
     rel = r["relays"]
     names = [n for n in ORDER if n in rel and n != "rtpm-cold"]
     cs = [rel[n] for n in ("c-mmsg", "c-ring") if n in rel]
@@ -102,23 +104,24 @@ def main():
             md.append("| %s | %s |" % (LABEL[n], " | ".join(
                 "%s / %s" % (fmt(by[i]["p99"], 0), fmt(by[i]["max"], 0)) if i in by else "-"
                 for i in range(secs))))
-    with open(os.path.join(a.out, "results.md"), "w") as f:
+    with open(os.path.join(a.out, "relay-results.md"), "w") as f:
         f.write("\n".join(md) + "\n")
-    plots(a, r, names)
+    with tempfile.TemporaryDirectory() as tmp:
+        plots(a, r, names, tmp)
 
 
 def gnuplot(script):
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
 
 
-def plots(a, r, names):
+def plots(a, r, names, tmp):
     rel = r["relays"]
     out = a.out
     head = ("set terminal svg size 900,480 dynamic font 'sans,12' background '#ffffff'\n"
             "set style data histograms\nset style histogram clustered gap 1\n"
             "set style fill solid 0.8 border -1\nset grid ytics\nset key top right\n"
             "set xtics rotate by -20 noenhanced\n")
-    dat = os.path.join(out, "throughput.dat")
+    dat = os.path.join(tmp, "throughput.dat")
     with open(dat, "w") as f:
         for n in names:
             s = rel[n]
@@ -127,8 +130,8 @@ def plots(a, r, names):
             "set ylabel 'packets/s'\nset format y '%%.0s%%c'\n"
             "plot '%s' using 2:xtic(1) title 'burst throughput', '' using 3 title "
             "'highest rate with < 0.01%% loss'\n" % (
-                os.path.join(out, a.prefix + "throughput.svg"), r["mode"], dat))
-    dat = os.path.join(out, "latency.dat")
+                os.path.join(out, "relay-throughput.svg"), r["mode"], dat))
+    dat = os.path.join(tmp, "latency.dat")
     with open(dat, "w") as f:
         for n in names:
             f.write('"%s"' % LABEL[n])
@@ -140,12 +143,12 @@ def plots(a, r, names):
             "set ylabel 'p99 latency, us (log)'\nset logscale y\n"
             "plot '%s' using 2:xtic(1) title '2k pkt/s', '' using 3 title '20k pkt/s', "
             "'' using 4 title '100k pkt/s'\n" % (
-                os.path.join(out, a.prefix + "latency.svg"), r["mode"], dat))
+                os.path.join(out, "relay-latency.svg"), r["mode"], dat))
     warm = [n for n in ORDER if n in rel and "warmup_5000" in rel[n]]
     if warm:
         lines = []
         for n in warm:
-            dat = os.path.join(out, "warmup-%s.dat" % n)
+            dat = os.path.join(tmp, "warmup-%s.dat" % n)
             with open(dat, "w") as f:
                 for x in rel[n]["warmup_5000"]:
                     f.write("%d %g %g\n" % (x["s"], x["p99"], x["max"]))
@@ -154,7 +157,7 @@ def plots(a, r, names):
                 "set output '%s'\nset title 'Cold start: p99 latency per second at 5,000 pkt/s "
                 "(%s run)'\nset xlabel 'second after the relay bound its port'\n"
                 "set ylabel 'p99 latency, us (log)'\nset logscale y\nset grid\nset key top right\n"
-                "plot %s\n" % (os.path.join(out, a.prefix + "warmup.svg"), r["mode"], ", ".join(lines)))
+                "plot %s\n" % (os.path.join(out, "relay-warmup.svg"), r["mode"], ", ".join(lines)))
 
 
 if __name__ == "__main__":
