@@ -105,6 +105,7 @@ public final class Relay implements AutoCloseable {
         try {
             InetSocketAddress bind = config.rxBind();
             rtp = UdpSocket.open(bind, "RTP receive", config.receiveBufferBytes(), 0, 0, true);
+            rtp.receiveTimeout(RxLoop.RECEIVE_TIMEOUT_MILLIS);
             if (config.rtcp() == RtcpMode.PORT_PLUS_ONE) {
                 rtcp = UdpSocket.open(new InetSocketAddress(bind.getAddress(), rtp.localPort() + 1),
                         "RTCP receive", config.receiveBufferBytes(), 0, 0, true);
@@ -242,7 +243,7 @@ public final class Relay implements AutoCloseable {
         long deadline = System.nanoTime() + drain.toNanos();
         join(rxThread, deadline);
         if (rxThread.isAlive()) {
-            // a receive poll lasts at most 200 ms: this only happens when the RX thread hangs
+            // a receive waits at most 20 ms: this only happens when the RX thread hangs
             fail(new IllegalStateException("the RX thread did not stop within " + drain));
         }
         join(txThread, deadline);

@@ -36,7 +36,10 @@ final class RxLoop implements Runnable {
 
     /** The slot tag that marks RTCP for the TX thread (carried in rtpm_slot_meta.user_tag). */
     static final long TAG_RTCP = 1;
-    private static final int POLL_MILLIS = 200;
+    /** How long a blocking RTP receive waits at most: bounds how late a stop is seen. */
+    static final int RECEIVE_TIMEOUT_MILLIS = 20;
+    /** How often the RTCP socket is looked at while RTP flows. */
+    private static final long RTCP_CHECK_NANOS = 10_000_000L;
 
     private final Relay relay;
     private final RelayConfig config;
@@ -98,36 +101,41 @@ final class RxLoop implements Runnable {
         try (Arena arena = Arena.ofConfined()) {
             MessageVector vec = new MessageVector(arena, batch, true);
             MemorySegment scratch = arena.allocate((long) slotCapacity * batch, 8);
-            int nfds = rtcpSocket != null ? 2 : 1;
-            MemorySegment pollfds = arena.allocate(8L * nfds, 8);
-            pollfds.set(ValueLayout.JAVA_INT, 0, rtpSocket.fd());
-            pollfds.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
-            if (rtcpSocket != null) {
-                pollfds.set(ValueLayout.JAVA_INT, 8, rtcpSocket.fd());
-                pollfds.set(ValueLayout.JAVA_SHORT, 12, Libc.POLLIN);
-            }
+            final int nfds = rtcpSocket != null ? 2 : 1;
+            MemorySegment rtpPoll = arena.allocate(8, 8); // struct pollfd for a full ring's wait
+            rtpPoll.set(ValueLayout.JAVA_INT, 0, rtpSocket.fd());
+            rtpPoll.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
             int pendingDrops = 0;
             final boolean busy = config.waitStrategy() == WaitStrategy.BUSY;
             final int refill = batch / 2;
             if (config.rxCpu() >= 0) {
                 Relay.pin("RX", config.rxCpu());
             }
+            long rtcpDue = System.nanoTime();
             while (!relay.stopRequested()) {
-                if (!busy) {
-                    // poll, not a blocking recvmmsg: close() does not wake a native receive
-                    int r = Net.pollFast(pollfds, nfds, POLL_MILLIS);
-                    if (r <= 0) {
-                        continue;
-                    }
-                }
                 boolean idle = true;
                 for (int s = 0; s < nfds; s++) {
-                    // busy: every socket is tried with a non-blocking receive, no poll
-                    if (!busy && (pollfds.get(ValueLayout.JAVA_SHORT, 8L * s + 6) & Libc.POLLIN) == 0) {
-                        continue;
+                    int flags;
+                    if (busy) {
+                        flags = Net.MSG_DONTWAIT;
+                    } else if (s == 0) {
+                        // RTP: one blocking receive, not poll + receive (a syscall less per
+                        // wake-up). It returns at the first datagram with what else is queued, or
+                        // after the socket's receive timeout, so a stop is seen: close() does not
+                        // wake a native receive.
+                        flags = Net.MSG_WAITFORONE;
+                    } else {
+                        // RTCP: a few packets a second and not urgent: looked at every
+                        // RTCP_CHECK_NANOS (or RTP's receive timeout), not on every RTP wake-up
+                        long now = System.nanoTime();
+                        if (now - rtcpDue < 0) {
+                            continue;
+                        }
+                        rtcpDue = now + RTCP_CHECK_NANOS;
+                        flags = Net.MSG_DONTWAIT;
                     }
                     UdpSocket socket = s == 0 ? rtpSocket : rtcpSocket;
-                    // drain: keep receiving while full batches come (one poll per burst)
+                    // drain: keep receiving while full batches come
                     int got;
                     int count;
                     do {
@@ -142,12 +150,22 @@ final class RxLoop implements Runnable {
                             }
                         }
                         boolean toScratch = spareCount == 0;
+                        if (toScratch && flags == Net.MSG_WAITFORONE) {
+                            // no free slot: wait for data without taking it, then claim again,
+                            // so that a datagram arriving after the ring drained gets a slot
+                            Net.pollFast(rtpPoll, 1, RECEIVE_TIMEOUT_MILLIS);
+                            flags = Net.MSG_DONTWAIT;
+                            got = 0;
+                            count = 0;
+                            continue;
+                        }
                         count = toScratch ? batch : spareCount;
                         for (int i = 0; i < count; i++) {
                             vec.prepareReceive(i, toScratch ? scratch.address() + (long) i * slotCapacity
                                     : spare[i].payloadAddress(), slotCapacity);
                         }
-                        got = Net.recvmmsgFast(socket.fd(), vec.segment(), count, Net.MSG_DONTWAIT);
+                        got = Net.recvmmsgFast(socket.fd(), vec.segment(), count, flags);
+                        flags = Net.MSG_DONTWAIT; // after the first batch: only what is queued
                         if (got <= 0) {
                             break;
                         }

@@ -20,8 +20,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>Same idiom as {@code io.rtpm.ffm.internal.Libc}: each wrapper keeps the C name and argument
  * order and returns the result, or {@code -errno} (captured by the linker right after the call).
  * The capture buffer is passed in by the caller, so each I/O thread allocates its own once and
- * the hot path allocates nothing. None of these is {@code critical}: recvmmsg blocks. poll and
- * close come from {@code Libc}.
+ * the hot path allocates nothing. None of these is {@code critical}: recvmmsg and poll block.
+ * close comes from {@code Libc}.
  */
 public final class Net {
 
@@ -78,6 +78,8 @@ public final class Net {
     public static final int IPV6_V6ONLY = 26;
     public static final int IPV6_TCLASS = 67;
     public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_WAITFORONE = 0x10000;
+    public static final int SO_RCVTIMEO = 20;
     public static final int MSG_TRUNC = 0x20;
     public static final int MSG_CTRUNC = 0x08;
 
@@ -106,8 +108,8 @@ public final class Net {
     }
 
     /**
-     * recvmmsg(2) without errno: for non-blocking receives, where any failure (EAGAIN, EINTR)
-     * means "nothing now, poll again".
+     * recvmmsg(2) without errno: for receives where any failure (EAGAIN: nothing queued or the
+     * receive timeout passed; EINTR) means "nothing now, receive again".
      *
      * @return datagrams received, or -1
      */

@@ -149,6 +149,27 @@ public final class UdpSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets SO_RCVTIMEO: how long a blocking receive waits for a first datagram before it
+     * returns -1 (EAGAIN), so that the receiving thread looks at its stop flag.
+     *
+     * @param millis 1..999
+     * @throws RtpmException when the option cannot be set
+     */
+    public void receiveTimeout(int millis) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = Net.newCapture(arena);
+            MemorySegment tv = arena.allocate(16, 8); // struct timeval: tv_sec, tv_usec (LP64)
+            tv.set(ValueLayout.JAVA_LONG, 0, 0L);
+            tv.set(ValueLayout.JAVA_LONG, 8, millis * 1000L);
+            int r = Net.setsockopt(cs, fd, Net.SOL_SOCKET, Net.SO_RCVTIMEO, tv, 16);
+            if (r < 0) {
+                throw new RtpmException("set SO_RCVTIMEO=" + millis + " ms on a receive socket", -r,
+                        "setsockopt(2) failed");
+            }
+        }
+    }
+
     /** @return the descriptor, for the I/O calls */
     public int fd() {
         return fd;
