@@ -12,12 +12,13 @@ import os
 import subprocess
 import tempfile
 
-ORDER = ["direct", "c-mmsg", "c-ring", "rtpm", "rtpm-cold", "nio", "socat", "rtpengine"]
+ORDER = ["direct", "c-mmsg", "c-ring", "rtpm", "rtpm-c1", "rtpm-cold", "nio", "socat", "rtpengine"]
 LABEL = {
     "direct": "no relay (gen -> sink)",
     "c-mmsg": "C recvmmsg/sendmmsg, 1 thread",
     "c-ring": "C RX -> SPSC ring -> TX",
     "rtpm": "rtpm stream (user-space ring)",
+    "rtpm-c1": "rtpm stream, JVM with C1 only",
     "rtpm-cold": "rtpm stream --warm-up 0",
     "nio": "Java NIO DatagramChannel",
     "socat": "socat",
@@ -77,10 +78,12 @@ def main():
             cells.append("-" if not l else "%s / %s / %s (%.2f%%)" % (
                 fmt(l["p50"], 0), fmt(l["p99"], 0), fmt(l["p999"], 0), 100 * l["loss"]))
         md.append("| %s | %s |" % (LABEL[n], " | ".join(cells)))
-    if "rtpm" in rel:
-        s = rel["rtpm"]
+    for n in ("rtpm", "rtpm-c1"):
+        if n not in rel:
+            continue
+        s = rel[n]
         soc = rel.get("socat", {})
-        md += ["", "Headline (rtpm stream, cold start):", "",
+        md += ["", "Headline (%s, cold start):" % LABEL[n], "",
                "- burst throughput: %s x the best C relay; %s x socat" % (
                    fmt(ratio(s.get("burst_pps"), best_burst), 2),
                    fmt(ratio(s.get("burst_pps"), soc.get("burst_pps")), 2)),
