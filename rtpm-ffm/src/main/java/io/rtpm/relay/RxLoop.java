@@ -91,23 +91,35 @@ final class RxLoop implements Runnable {
         this.payloadTypes = new int[config.maxSources()];
     }
 
+    // The RX thread's working state, touched by that thread only. Fields, not locals of run():
+    // the work is done in receive(), called per wake-up, so the JIT compiles it as a method
+    // that the warm-up's thread and the real one share. A loop inside run() is only compiled
+    // on-stack for the thread that spins in it: measured, the real relay then spent a second of
+    // C2 time on RxLoop.run under its first traffic, after the warm-up had compiled it once.
+    private Slot[] spare;
+    private boolean[] used;
+    private SlotBatch claimed;
+    private SlotBatch out;
+    private int spareCount;
+    private int pendingDrops;
+    private MessageVector vec;
+    private MemorySegment scratch;
+    private MemorySegment rtpPoll;
+
     @Override
     public void run() {
-        Slot[] spare = new Slot[batch];
-        boolean[] used = new boolean[batch];
-        SlotBatch claimed = producer.newBatch(batch);
-        SlotBatch out = producer.newBatch(batch);
-        int spareCount = 0;
+        spare = new Slot[batch];
+        used = new boolean[batch];
+        claimed = producer.newBatch(batch);
+        out = producer.newBatch(batch);
         try (Arena arena = Arena.ofConfined()) {
-            MessageVector vec = new MessageVector(arena, batch, true);
-            MemorySegment scratch = arena.allocate((long) slotCapacity * batch, 8);
-            final int nfds = rtcpSocket != null ? 2 : 1;
-            MemorySegment rtpPoll = arena.allocate(8, 8); // struct pollfd for a full ring's wait
+            vec = new MessageVector(arena, batch, true);
+            scratch = arena.allocate((long) slotCapacity * batch, 8);
+            rtpPoll = arena.allocate(8, 8); // struct pollfd for a full ring's wait
             rtpPoll.set(ValueLayout.JAVA_INT, 0, rtpSocket.fd());
             rtpPoll.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
-            int pendingDrops = 0;
+            final int nfds = rtcpSocket != null ? 2 : 1;
             final boolean busy = config.waitStrategy() == WaitStrategy.BUSY;
-            final int refill = batch / 2;
             if (config.rxCpu() >= 0) {
                 Relay.pin("RX", config.rxCpu());
             }
@@ -134,62 +146,9 @@ final class RxLoop implements Runnable {
                         rtcpDue = now + RTCP_CHECK_NANOS;
                         flags = Net.MSG_DONTWAIT;
                     }
-                    UdpSocket socket = s == 0 ? rtpSocket : rtcpSocket;
-                    // drain: keep receiving while full batches come
-                    int got;
-                    int count;
-                    do {
-                        // top up only below half a batch: at voice rates a wake-up brings one
-                        // packet, and a claim per packet would double the ring calls per packet
-                        if (spareCount <= refill) {
-                            int n = producer.claim(claimed, batch - spareCount, pendingDrops);
-                            // the ring counts the reported drops even when it has no free slot
-                            pendingDrops = 0;
-                            for (int i = 0; i < n; i++) {
-                                spare[spareCount++] = claimed.get(i);
-                            }
-                        }
-                        boolean toScratch = spareCount == 0;
-                        if (toScratch && flags == Net.MSG_WAITFORONE) {
-                            // no free slot: wait for data without taking it, then claim again,
-                            // so that a datagram arriving after the ring drained gets a slot
-                            Net.pollFast(rtpPoll, 1, RECEIVE_TIMEOUT_MILLIS);
-                            flags = Net.MSG_DONTWAIT;
-                            got = 0;
-                            count = 0;
-                            continue;
-                        }
-                        count = toScratch ? batch : spareCount;
-                        for (int i = 0; i < count; i++) {
-                            vec.prepareReceive(i, toScratch ? scratch.address() + (long) i * slotCapacity
-                                    : spare[i].payloadAddress(), slotCapacity);
-                        }
-                        got = Net.recvmmsgFast(socket.fd(), vec.segment(), count, flags);
-                        flags = Net.MSG_DONTWAIT; // after the first batch: only what is queued
-                        if (got <= 0) {
-                            break;
-                        }
+                    if (receive(s, flags)) {
                         idle = false;
-                        if (toScratch) {
-                            pendingDrops += got;
-                            account(vec, got, s);
-                            continue;
-                        }
-                        accept(vec, got, s, spare, used, out);
-                        if (out.size() > 0) {
-                            producer.push(out);
-                            out.clear();
-                        }
-                        // compact: what was not pushed stays claimed for the next receive
-                        int keep = 0;
-                        for (int i = 0; i < spareCount; i++) {
-                            if (!used[i]) {
-                                spare[keep++] = spare[i];
-                            }
-                            used[i] = false;
-                        }
-                        spareCount = keep;
-                    } while (got == count && !relay.stopRequested());
+                    }
                 }
                 if (busy && idle) {
                     Thread.onSpinWait();
@@ -203,6 +162,74 @@ final class RxLoop implements Runnable {
             releaseSpares(spare, spareCount, out);
             relay.rxFinished();
         }
+    }
+
+    /**
+     * Receives from socket {@code s} (0: RTP, 1: RTCP) into claimed slots and pushes what is
+     * good, batch after batch while full batches come.
+     *
+     * @param flags for the first receive: MSG_WAITFORONE (blocking) or MSG_DONTWAIT
+     * @return whether anything was received
+     */
+    private boolean receive(int s, int flags) {
+        final UdpSocket socket = s == 0 ? rtpSocket : rtcpSocket;
+        final int refill = batch / 2;
+        boolean any = false;
+        int got;
+        int count;
+        do {
+            // top up only below half a batch: at voice rates a wake-up brings one packet, and
+            // a claim per packet would double the ring calls per packet
+            if (spareCount <= refill) {
+                int n = producer.claim(claimed, batch - spareCount, pendingDrops);
+                // the ring counts the reported drops even when it has no free slot
+                pendingDrops = 0;
+                for (int i = 0; i < n; i++) {
+                    spare[spareCount++] = claimed.get(i);
+                }
+            }
+            boolean toScratch = spareCount == 0;
+            if (toScratch && flags == Net.MSG_WAITFORONE) {
+                // no free slot: wait for data without taking it, then claim again, so that a
+                // datagram arriving after the ring drained gets a slot
+                Net.pollFast(rtpPoll, 1, RECEIVE_TIMEOUT_MILLIS);
+                flags = Net.MSG_DONTWAIT;
+                got = 0;
+                count = 0;
+                continue;
+            }
+            count = toScratch ? batch : spareCount;
+            for (int i = 0; i < count; i++) {
+                vec.prepareReceive(i, toScratch ? scratch.address() + (long) i * slotCapacity
+                        : spare[i].payloadAddress(), slotCapacity);
+            }
+            got = Net.recvmmsgFast(socket.fd(), vec.segment(), count, flags);
+            flags = Net.MSG_DONTWAIT; // after the first batch: only what is queued
+            if (got <= 0) {
+                break;
+            }
+            any = true;
+            if (toScratch) {
+                pendingDrops += got;
+                account(vec, got, s);
+                continue;
+            }
+            accept(vec, got, s, spare, used, out);
+            if (out.size() > 0) {
+                producer.push(out);
+                out.clear();
+            }
+            // compact: what was not pushed stays claimed for the next receive
+            int keep = 0;
+            for (int i = 0; i < spareCount; i++) {
+                if (!used[i]) {
+                    spare[keep++] = spare[i];
+                }
+                used[i] = false;
+            }
+            spareCount = keep;
+        } while (got == count && !relay.stopRequested());
+        return any;
     }
 
     private void releaseSpares(Slot[] spare, int spareCount, SlotBatch out) {
