@@ -56,7 +56,7 @@
  * Idle after each warm-up: the Java client needs it for its JIT (two busy threads leave the
  * guest's 2 vCPUs no time to compile what the warm-up queued); both clients do it alike.
  */
-#define IDLE_S		2
+#define IDLE_S		1
 
 struct side {
 	int fd;

@@ -42,7 +42,7 @@ public final class KernelPathClient {
     private static final int ORDER = 10;
     private static final long SPIN_NS = 1_000_000L;
     private static final long POLL_MS = 100;
-    private static final long IDLE_MS = 2000;
+    private static final long IDLE_MS = 1000;
     private static final ValueLayout.OfInt COUNTER = ValueLayout.JAVA_INT_UNALIGNED;
     private static final long FREE_AT = rtpm_ring_header.free$offset();
     private static final long READY_AT = rtpm_ring_header.ready$offset();
