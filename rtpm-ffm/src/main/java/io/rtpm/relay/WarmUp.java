@@ -37,6 +37,8 @@ final class WarmUp {
     private static final int[] BURSTS = {1, 1, 2, 1, 4, 1, 8, 32, 1, 64};
     /** Packets per round; the JIT is looked at after each. */
     private static final int ROUND = 4000;
+    /** A burst that overfills the warm-up's 64-slot ring. */
+    private static final int FLOOD = 512;
     private static final int SIZE = 172;
 
     private WarmUp() {
@@ -53,7 +55,10 @@ final class WarmUp {
             try (RingDevice dev = ShmRingDevice.open(dir);
                     DatagramSocket sink = new DatagramSocket(new InetSocketAddress(lo, 0));
                     DatagramSocket src = new DatagramSocket(new InetSocketAddress(lo, 0))) {
-                dev.configure(RingConfig.of(0, 8, 256));
+                // 64 slots: batches of 32 as on rtpm stream's ring, and a flood fills it, so the
+                // ring-full paths are compiled too, not left to a deoptimisation under the first
+                // real flood
+                dev.configure(RingConfig.of(0, 6, 256));
                 dev.start(0);
                 sink.setSoTimeout(100);
                 RelayConfig cfg = RelayConfig.builder(0, (InetSocketAddress) sink.getLocalSocketAddress())
@@ -117,7 +122,26 @@ final class WarmUp {
             rtp[8] = 'W';
         }
 
+        /** More than the ring and the relay's spare slots hold; what arrives is drained. */
+        void flood() throws IOException {
+            for (int i = 0; i < FLOOD; i++, seq++) {
+                rtp[2] = (byte) (seq >> 8);
+                rtp[3] = (byte) seq;
+                src.send(new DatagramPacket(rtp, rtp.length, to));
+            }
+            sink.setSoTimeout(20);
+            try {
+                while (true) {
+                    sink.receive(in);
+                    relayed++;
+                }
+            } catch (SocketTimeoutException e) {
+                sink.setSoTimeout(100); // drained
+            }
+        }
+
         void round(Relay relay, int n, long deadline) throws IOException {
+            flood();
             for (int done = 0; done < n && System.nanoTime() < deadline && relay.isRunning();) {
                 int burst = BURSTS[burstIndex++ % BURSTS.length];
                 for (int i = 0; i < burst; i++, seq++) {
