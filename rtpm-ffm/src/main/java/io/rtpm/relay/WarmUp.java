@@ -26,8 +26,8 @@ import io.rtpm.ffm.shm.ShmRingDevice;
  * second of a cold `rtpm stream` had a p99 of hundreds of milliseconds; the first packets wait
  * for class loading, downcall linking and the interpreter, while C2 competes for the cores.
  *
- * <p>It relays rounds of packets, mostly single ones as at voice rates and some bursts of one
- * and two full batches as at high rates, until the JIT goes quiet: measured, a fixed 20,000
+ * <p>It relays rounds of packets, mostly single ones as at voice rates, some bursts of one and
+ * two full batches as at high rates and a flood that fills its ring, until the JIT goes quiet: measured, a fixed 20,000
  * packets left the C2 compilations of the ring and RX loops (0.3 to 0.8 s of a core each) to
  * the first real traffic, where they cost seconds of loss at 80,000 packets/s.
  */
