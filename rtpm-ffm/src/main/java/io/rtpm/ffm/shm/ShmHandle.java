@@ -192,7 +192,8 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
     boolean recordHeld(int rec) {
         MemorySegment fl = FLOCK_SCRATCH.get();
         flock(fl, Libc.F_WRLCK, lockByte(geo, rec));
-        int r = Libc.fcntl(fd, Libc.F_OFD_GETLK, fl);
+        // on the packet path (claims on a full ring): the variant that allocates nothing
+        int r = Libc.fcntlNoErrno(fd, Libc.F_OFD_GETLK, fl);
         if (r < 0) {
             // cannot tell: never reclaim on a guess
             return true;
