@@ -64,7 +64,7 @@ final class RecvCommand implements Callable<Integer> {
     boolean failOnLoss;
 
     @Option(names = "--rtcp", paramLabel = "port+1|mux|off", defaultValue = "port+1",
-            converter = StreamCommand.RtcpConverter.class,
+            converter = RtcpModeConverter.class,
             description = "Where RTCP is received: the port + 1, the RTP port (RFC 5761), or not at all"
                     + " (default: ${DEFAULT-VALUE}).")
     RtcpMode rtcpMode;

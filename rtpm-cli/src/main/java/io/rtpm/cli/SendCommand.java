@@ -61,7 +61,7 @@ final class SendCommand implements Callable<Integer> {
     String ssrc;
 
     @Option(names = "--rtcp", paramLabel = "port+1|mux|off", defaultValue = "port+1",
-            converter = StreamCommand.RtcpConverter.class,
+            converter = RtcpModeConverter.class,
             description = "Where sender reports go: the destination's port + 1 (from --bind's port + 1),"
                     + " its RTP port (RFC 5761), or nowhere (default: ${DEFAULT-VALUE}).")
     RtcpMode rtcp;

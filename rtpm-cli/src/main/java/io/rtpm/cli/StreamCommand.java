@@ -65,7 +65,7 @@ final class StreamCommand implements Callable<Integer> {
     boolean latch;
 
     @Option(names = "--rtcp", paramLabel = "port+1|mux|off", defaultValue = "port+1",
-            converter = RtcpConverter.class, description = "Where RTCP goes (default: ${DEFAULT-VALUE}).")
+            converter = RtcpModeConverter.class, description = "Where RTCP goes (default: ${DEFAULT-VALUE}).")
     RtcpMode rtcp;
 
     @Option(names = "--rcvbuf", paramLabel = "BYTES", defaultValue = "4194304",
@@ -295,20 +295,6 @@ final class StreamCommand implements Callable<Integer> {
                 case "busy" -> WaitStrategy.BUSY;
                 default -> throw new CommandLine.TypeConversionException(
                         "'" + value + "' is not a wait strategy: use sleep or busy");
-            };
-        }
-    }
-
-    /** port+1, mux, off. */
-    static final class RtcpConverter implements CommandLine.ITypeConverter<RtcpMode> {
-        @Override
-        public RtcpMode convert(String value) {
-            return switch (value.toLowerCase(Locale.ROOT)) {
-                case "port+1" -> RtcpMode.PORT_PLUS_ONE;
-                case "mux" -> RtcpMode.MUX;
-                case "off" -> RtcpMode.OFF;
-                default -> throw new CommandLine.TypeConversionException(
-                        "'" + value + "' is not an RTCP mode: use port+1, mux or off");
             };
         }
     }
