@@ -93,18 +93,26 @@ final class StreamCommand implements Callable<Integer> {
             description = "If the ring is not configured: bytes per slot (default: ${DEFAULT-VALUE}).")
     int maxPayload;
 
+    @Option(names = "--threads", paramLabel = "1|2", defaultValue = "" + RelayConfig.DEFAULT_THREADS,
+            description = {"1 (default): one thread receives a batch, passes it through the ring and sends"
+                    + " it (run to completion): faster and a lower tail latency when cores are few or shared.",
+                "2: an RX thread and a TX thread with the ring between them: when a slow hook or pacing"
+                    + " must not hold up receiving (--max-age then drops what waited), or with a core"
+                    + " for each thread (--cpu-rx, --cpu-tx)."})
+    int threads;
+
     @Option(names = "--wait", paramLabel = "sleep|busy", defaultValue = "sleep",
             converter = WaitConverter.class,
             description = "How the relay threads wait for packets: sleep (default; no CPU when idle) or"
-                    + " busy (spin: two cores at 100%% even when idle; only with cores to spare).")
+                    + " busy (spin: a core per thread at 100%% even when idle; only with cores to spare).")
     WaitStrategy waitStrategy;
 
     @Option(names = "--cpu-rx", paramLabel = "CPU", defaultValue = "-1",
-            description = "Pin the RX thread to this CPU (default: not pinned).")
+            description = "Pin the RX thread (with --threads 1: the relay thread) to this CPU (default: not pinned).")
     int cpuRx;
 
     @Option(names = "--cpu-tx", paramLabel = "CPU", defaultValue = "-1",
-            description = "Pin the TX thread to this CPU (default: not pinned).")
+            description = "Pin the TX thread of --threads 2 to this CPU (default: not pinned).")
     int cpuTx;
 
     @Option(names = "--warm-up", paramLabel = "PACKETS", defaultValue = "" + WARM_UP_PACKETS,
@@ -154,12 +162,12 @@ final class StreamCommand implements Callable<Integer> {
                 .ring(ring.ring).bindAddress(local).rtcp(rtcp).rxFrom(rxFrom).latch(latch)
                 .receiveBuffer(rcvbuf).sendBuffer(sndbuf).dscp(dscp)
                 .maxAgeNanos(TimeUnit.MILLISECONDS.toNanos(maxAgeMillis))
-                .waitStrategy(waitStrategy).pin(cpuRx, cpuTx).build();
+                .waitStrategy(waitStrategy).pin(cpuRx, cpuTx).threads(threads).build();
         try (RingDevice dev = ring.open()) {
             prepareRing(dev, info);
             if (warmUp > 0) {
                 long t0 = System.nanoTime();
-                int n = Relay.warmUp(warmUp, WARM_UP_BUDGET);
+                int n = Relay.warmUp(warmUp, WARM_UP_BUDGET, threads);
                 info.println("warmed up: " + n + " packets through a loopback relay in "
                         + (System.nanoTime() - t0) / 1_000_000 + " ms");
             }
@@ -214,6 +222,13 @@ final class StreamCommand implements Callable<Integer> {
         }
         if (cpuRx < -1 || cpuRx > RelayConfig.MAX_CPU || cpuTx < -1 || cpuTx > RelayConfig.MAX_CPU) {
             throw new CliException(ExitCodes.USAGE, "--cpu-rx and --cpu-tx must be CPUs 0.." + RelayConfig.MAX_CPU);
+        }
+        if (threads != 1 && threads != 2) {
+            throw new CliException(ExitCodes.USAGE, "--threads " + threads + " is not 1 or 2");
+        }
+        if (threads == 1 && cpuTx >= 0) {
+            throw new CliException(ExitCodes.USAGE, "--cpu-tx pins the TX thread of --threads 2: with one"
+                    + " thread use --cpu-rx");
         }
         if (rtcp == RtcpMode.PORT_PLUS_ONE && (rxPort == 65535 || txPort == 65535)) {
             throw new CliException(ExitCodes.USAGE, "RTCP on port + 1 needs ports below 65535: use --rtcp mux or off");

@@ -52,6 +52,8 @@ class CliArgumentsTest {
                 Arguments.of("stream --rx 5004 --tx 5006 --wait spin", ExitCodes.USAGE, "'spin' is not a wait strategy"),
                 Arguments.of("stream --rx 5004 --tx 5006 --warm-up -1", ExitCodes.USAGE, "--warm-up -1 must be 0"),
                 Arguments.of("stream --rx 5004 --tx 5006 --cpu-rx 4096", ExitCodes.USAGE, "--cpu-rx and --cpu-tx must be CPUs"),
+                Arguments.of("stream --rx 5004 --tx 5006 --threads 3", ExitCodes.USAGE, "--threads 3 is not 1 or 2"),
+                Arguments.of("stream --rx 5004 --tx 5006 --cpu-tx 0", ExitCodes.USAGE, "with one thread use --cpu-rx"),
                 Arguments.of("stream --rx 5004 --tx 5006 --rx-from 127.0.0.1:0", ExitCodes.USAGE, "port 0 is not in 1..65535"),
                 Arguments.of("stream --rx 5004 --tx 5006 --metrics-port 0", ExitCodes.USAGE, "port 0 is not in 1..65535"),
                 Arguments.of("send --to 127.0.0.1", ExitCodes.USAGE, "--to 127.0.0.1 needs a port"),

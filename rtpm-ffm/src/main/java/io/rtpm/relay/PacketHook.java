@@ -6,7 +6,9 @@ import java.lang.foreign.MemorySegment;
  * An embedder's look at every packet just before the relay sends it: inspect it, rewrite it in
  * place (e.g. change the SSRC or payload type), shorten or lengthen it, or drop it.
  *
- * <p>Runs on the relay's TX thread, one call per packet: keep it short and allocation-free. The
+ * <p>Runs on the thread that sends (the relay's one thread by default, its TX thread with
+ * {@link RelayConfig.Builder#threads(int) threads(2)}), one call per packet: keep it short and
+ * allocation-free; with one thread a slow hook also holds up receiving. The
  * packet is a zero-copy view of a ring slot, valid only during the call. An exception thrown
  * here drops that packet (counted in {@link RelayStats#hookErrors()}) and the relay goes on.
  */

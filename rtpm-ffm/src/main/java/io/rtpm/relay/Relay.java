@@ -16,8 +16,10 @@ import io.rtpm.relay.internal.Net;
 import io.rtpm.relay.internal.UdpSocket;
 
 /**
- * A UDP relay through a ring: an RX thread receives RTP (and RTCP) into ring slots, a TX thread
- * sends them on from the slots; nothing is copied and nothing is allocated per packet.
+ * A UDP relay through a ring: RTP (and RTCP) is received into ring slots and sent on from the
+ * slots; nothing is copied and nothing is allocated per packet. By default one thread does both,
+ * a batch at a time (run to completion); {@link RelayConfig#threads()} 2 runs an RX thread and a
+ * TX thread with the ring between them (a pipeline).
  *
  * <pre>{@code
  * try (RingDevice dev = RingDevice.open(Backend.AUTO)) {
@@ -32,9 +34,9 @@ import io.rtpm.relay.internal.UdpSocket;
  * }</pre>
  *
  * <p>Lifecycle: {@link #start} opens the sockets, attaches a PRODUCER and a CONSUMER session and
- * starts both threads, or fails having released everything. {@link #stop} (or {@link #close})
- * stops receiving, lets the TX thread drain what is in the ring, then closes the sessions and
- * sockets; a thread that fails stops the relay and its exception is kept in {@link #failure()}.
+ * starts its thread(s), or fails having released everything. {@link #stop} (or {@link #close})
+ * stops receiving, sends what is in the ring, then closes the sessions and sockets; a thread
+ * that fails stops the relay and its exception is kept in {@link #failure()}.
  * The ring itself is left running: its lifecycle belongs to whoever configured it. One relay per
  * ring (a ring has one producer and one consumer); several relays run on several rings.
  *
@@ -49,10 +51,10 @@ public final class Relay implements AutoCloseable {
     private final UdpSocket rtpSocket;
     private final UdpSocket rtcpSocket;
     private final UdpSocket txSocket;
-    private final RxLoop rx;
-    private final TxLoop tx;
-    private final Thread rxThread;
-    private final Thread txThread;
+    private final RxHalf rx;
+    private final TxHalf tx;
+    /** The receiving thread first; with {@code threads(2)} the TX thread second. */
+    private final Thread[] threads;
     private final long startNanos = System.nanoTime();
     private volatile boolean stopping;
     private volatile boolean rxDone;
@@ -67,10 +69,10 @@ public final class Relay implements AutoCloseable {
         this.rtpSocket = rtpSocket;
         this.rtcpSocket = rtcpSocket;
         this.txSocket = txSocket;
-        this.rx = new RxLoop(this, config, producer, rtpSocket, rtcpSocket, batch);
-        this.tx = new TxLoop(this, config, consumer, txSocket, batch);
-        this.rxThread = Thread.ofPlatform().name("rtpm-relay-rx-" + config.ringId()).daemon(true).unstarted(rx);
-        this.txThread = Thread.ofPlatform().name("rtpm-relay-tx-" + config.ringId()).daemon(true).unstarted(tx);
+        this.rx = new RxHalf(this, config, producer, rtpSocket, rtcpSocket, batch);
+        this.tx = new TxHalf(config, consumer, txSocket, batch);
+        this.threads = config.threads() == 1 ? RunToCompletion.threads(this, config, rx, tx)
+                : Pipeline.threads(this, config, rx, tx);
         this.lastRing = device.stats(config.ringId());
     }
 
@@ -105,7 +107,7 @@ public final class Relay implements AutoCloseable {
         try {
             InetSocketAddress bind = config.rxBind();
             rtp = UdpSocket.open(bind, "RTP receive", config.receiveBufferBytes(), 0, 0, true);
-            rtp.receiveTimeout(RxLoop.RECEIVE_TIMEOUT_MILLIS);
+            rtp.receiveTimeout(RxHalf.RECEIVE_TIMEOUT_MILLIS);
             if (config.rtcp() == RtcpMode.PORT_PLUS_ONE) {
                 rtcp = UdpSocket.open(new InetSocketAddress(bind.getAddress(), rtp.localPort() + 1),
                         "RTCP receive", config.receiveBufferBytes(), 0, 0, true);
@@ -116,8 +118,9 @@ public final class Relay implements AutoCloseable {
             producer = device.attach(ringId, Role.PRODUCER);
             consumer = device.attach(ringId, Role.CONSUMER);
             Relay relay = new Relay(device, config, rtp, rtcp, out, producer, consumer, batch);
-            relay.txThread.start();
-            relay.rxThread.start();
+            for (int i = relay.threads.length - 1; i >= 0; i--) {
+                relay.threads[i].start(); // the sender first: it waits for what RX pushes
+            }
             return relay;
         } catch (RuntimeException | Error e) {
             closeQuietly(consumer, producer, out, rtcp, rtp);
@@ -139,11 +142,28 @@ public final class Relay implements AutoCloseable {
      * @throws java.io.UncheckedIOException when the loopback sockets cannot be opened
      */
     public static int warmUp(int packets, Duration budget) {
+        return warmUp(packets, budget, RelayConfig.DEFAULT_THREADS);
+    }
+
+    /**
+     * Warms up as {@link #warmUp(int, Duration)} does, for relays of the given shape: each shape
+     * has its own loop for the JIT to compile.
+     *
+     * @param packets how many packets to relay at least (0: no warm-up)
+     * @param budget the most time to spend
+     * @param threads the {@link RelayConfig#threads()} of the relays to come: 1 or 2
+     * @return how many packets were relayed
+     * @throws java.io.UncheckedIOException when the loopback sockets cannot be opened
+     */
+    public static int warmUp(int packets, Duration budget, int threads) {
         if (packets < 0 || budget.isNegative()) {
             throw new IllegalArgumentException("packets " + packets + " and budget " + budget
                     + " must not be negative");
         }
-        return packets == 0 ? 0 : WarmUp.run(packets, budget);
+        if (threads != 1 && threads != 2) {
+            throw new IllegalArgumentException("threads " + threads + " is not 1 or 2");
+        }
+        return packets == 0 ? 0 : WarmUp.run(packets, budget, threads);
     }
 
     private static InetAddress wildcard(boolean v6) {
@@ -220,8 +240,8 @@ public final class Relay implements AutoCloseable {
         } catch (RtpmException e) {
             ring = lastRing; // e.g. the device was closed: keep the last answer
         }
-        RxLoop.Counters r = rx.snapshot();
-        TxLoop.Counters t = tx.snapshot();
+        RxHalf.Counters r = rx.snapshot();
+        TxHalf.Counters t = tx.snapshot();
         return new RelayStats(ring, System.nanoTime() - startNanos, r.rxRtp(), r.rxRtcp(),
                 r.rxBytes(), r.filtered(), r.invalid(), r.truncated(), r.ringFull(),
                 r.socketDrops(), t.txRtp(), t.txRtcp(), t.txBytes(), t.expired(), t.hookDropped(),
@@ -232,7 +252,7 @@ public final class Relay implements AutoCloseable {
      * Stops gracefully: no more receiving, what is in the ring is sent, then sessions and sockets
      * are closed. Idempotent.
      *
-     * @param drain how long the TX thread may take to empty the ring
+     * @param drain how long sending what is in the ring may take
      * @return the final snapshot
      */
     public synchronized RelayStats stop(Duration drain) {
@@ -241,19 +261,29 @@ public final class Relay implements AutoCloseable {
         }
         stopping = true;
         long deadline = System.nanoTime() + drain.toNanos();
-        join(rxThread, deadline);
-        if (rxThread.isAlive()) {
-            // a receive waits at most 20 ms: this only happens when the RX thread hangs
-            fail(new IllegalStateException("the RX thread did not stop within " + drain));
+        Thread receiving = threads[0];
+        join(receiving, deadline);
+        if (receiving.isAlive()) {
+            // a receive waits at most 20 ms: this only happens when the thread hangs (a hook
+            // that does not return, with threads(1))
+            fail(new IllegalStateException("the " + receiving.getName() + " thread did not stop within "
+                    + drain));
         }
-        join(txThread, deadline);
-        if (txThread.isAlive()) {
-            fail(new IllegalStateException("the ring did not drain within " + drain));
-            rxDone = true;
-            join(txThread, System.nanoTime() + 1_000_000_000L);
+        if (threads.length == 2) {
+            Thread sending = threads[1];
+            join(sending, deadline);
+            if (sending.isAlive()) {
+                fail(new IllegalStateException("the ring did not drain within " + drain));
+                rxDone = true;
+                join(sending, System.nanoTime() + 1_000_000_000L);
+            }
+        }
+        boolean alive = false;
+        for (Thread t : threads) {
+            alive |= t.isAlive();
         }
         finalStats = snapshot();
-        if (!rxThread.isAlive() && !txThread.isAlive()) {
+        if (!alive) {
             // only once no thread can still be inside a call on these descriptors
             closeQuietly(txSocket, rtcpSocket, rtpSocket);
         }

@@ -19,26 +19,38 @@ import io.rtpm.rtp.PayloadClockRates;
  * @param receiveBufferBytes SO_RCVBUF of the receive sockets, 0 for the system default
  * @param sendBufferBytes SO_SNDBUF of the send socket, 0 for the system default
  * @param dscp DSCP of sent packets, 0..63 (46, EF, by default; 0 leaves the system default)
- * @param maxAgeNanos packets older than this in the ring are counted expired and not sent; 0: no limit
+ * @param maxAgeNanos packets that have been in the ring longer than this when their turn to be sent
+ *        comes are counted expired and not sent; 0: no limit
  * @param batch datagrams per recvmmsg/sendmmsg and slots per ring batch call, 1..64
  * @param clockRates payload type clock rates, for jitter
  * @param maxSources SSRCs tracked at most (later ones are relayed but not tracked)
  * @param hook called for every packet before it is sent, or null
- * @param waitStrategy how the RX and TX threads wait for work: {@link WaitStrategy#SLEEP} (the default)
+ * @param waitStrategy how the relay's threads wait for work: {@link WaitStrategy#SLEEP} (the default)
  *        or {@link WaitStrategy#BUSY} (spin; only with cores to spare)
- * @param rxCpu the CPU the RX thread is pinned to (sched_setaffinity), or -1 for none (default)
- * @param txCpu the CPU the TX thread is pinned to, or -1 for none (default)
+ * @param rxCpu the CPU the receiving thread (with {@code threads} 1, the relay's one thread) is
+ *        pinned to (sched_setaffinity), or -1 for none (default)
+ * @param txCpu the CPU the TX thread of {@code threads} 2 is pinned to, or -1 for none (default)
+ * @param threads 1: one thread receives a batch, pushes it, pops and sends it (run to
+ *        completion, the default); 2: an RX thread and a TX thread with the ring between them
+ *        (pipeline). See {@link Builder#threads(int)} for which to choose.
  */
 public record RelayConfig(int ringId, InetSocketAddress rxBind, InetSocketAddress txDestination,
         RtcpMode rtcp, InetSocketAddress rxFrom, boolean latch, int receiveBufferBytes,
         int sendBufferBytes, int dscp, long maxAgeNanos, int batch, PayloadClockRates clockRates,
-        int maxSources, PacketHook hook, WaitStrategy waitStrategy, int rxCpu, int txCpu) {
+        int maxSources, PacketHook hook, WaitStrategy waitStrategy, int rxCpu, int txCpu,
+        int threads) {
 
     /** The highest CPU number a thread can be pinned to (the size of one cpu_set_t). */
     public static final int MAX_CPU = 1023;
 
     /** DSCP Expedited Forwarding (RFC 3246), the usual marking for voice. */
     public static final int DSCP_EF = 46;
+
+    /**
+     * Threads per relay by default: 1 (run to completion). Measured on 2 shared cores
+     * (docs/perf/relay.md), it carried more than the pipeline, with a lower tail latency.
+     */
+    public static final int DEFAULT_THREADS = 1;
 
     /** Checks every field; the messages say which one and the valid range. */
     public RelayConfig {
@@ -78,12 +90,20 @@ public record RelayConfig(int ringId, InetSocketAddress rxBind, InetSocketAddres
             throw new IllegalArgumentException("CPUs " + rxCpu + " and " + txCpu + " must be in 0.."
                     + MAX_CPU + ", or -1 for no pinning");
         }
+        if (threads != 1 && threads != 2) {
+            throw new IllegalArgumentException("threads " + threads + " is not 1 (run to completion)"
+                    + " or 2 (RX and TX threads)");
+        }
+        if (threads == 1 && txCpu >= 0) {
+            throw new IllegalArgumentException("txCpu " + txCpu + " pins the TX thread of threads(2);"
+                    + " with one thread pin it with rxCpu (the TX CPU must be -1)");
+        }
     }
 
     /**
      * Starts a configuration with the defaults: ring 0, any local address, RTCP on port + 1, no
      * source filter, system buffer sizes, DSCP EF, no maximum age, batches of 32, sleeping waits,
-     * no thread pinning.
+     * no thread pinning, one thread ({@link #DEFAULT_THREADS}).
      *
      * @param rxPort the local RTP port to receive on (0: any free port)
      * @param txDestination where to send RTP
@@ -112,6 +132,7 @@ public record RelayConfig(int ringId, InetSocketAddress rxBind, InetSocketAddres
         private WaitStrategy waitStrategy = WaitStrategy.SLEEP;
         private int rxCpu = -1;
         private int txCpu = -1;
+        private int threads = DEFAULT_THREADS;
 
         private Builder(int rxPort, InetSocketAddress txDestination) {
             this.rxBind = new InetSocketAddress(rxPort);
@@ -208,11 +229,11 @@ public record RelayConfig(int ringId, InetSocketAddress rxBind, InetSocketAddres
         }
 
         /**
-         * Pins the RX and TX threads to CPUs (sched_setaffinity). Pinning helps only on cores
+         * Pins the relay's threads to CPUs (sched_setaffinity). Pinning helps only on cores
          * kept free of other work (isolcpus, cpusets); on a shared host it can make things worse.
          *
-         * @param rx the RX thread's CPU, or -1 for none
-         * @param tx the TX thread's CPU, or -1 for none
+         * @param rx the RX thread's CPU (with one thread: that thread's), or -1 for none
+         * @param tx the TX thread's CPU with {@link #threads(int) threads(2)}, else -1
          * @return this
          */
         public Builder pin(int rx, int tx) {
@@ -221,11 +242,34 @@ public record RelayConfig(int ringId, InetSocketAddress rxBind, InetSocketAddres
             return this;
         }
 
+        /**
+         * How many threads run the relay.
+         *
+         * <p>1 (the default, run to completion): one thread receives a batch into ring slots,
+         * pushes it, pops what is READY, runs the hook and sends, then receives again. No packet
+         * waits for another thread to wake up, so it is faster and has the lower tail latency
+         * when cores are few or shared (measured: docs/perf/relay.md). A slow hook holds up
+         * receiving (packets wait in the socket buffer, where {@link #maxAgeNanos} does not see
+         * them).
+         *
+         * <p>2 (pipeline): an RX thread and a TX thread with the ring between them. Right when
+         * a slow hook or pacing must not hold up receiving (the ring absorbs bursts and
+         * stalls, and {@link #maxAgeNanos} drops what waited too long), or when cores are
+         * plenty (each thread with a core of its own, e.g. pinned with {@link #pin}).
+         *
+         * @param n 1 or 2
+         * @return this
+         */
+        public Builder threads(int n) {
+            this.threads = n;
+            return this;
+        }
+
         /** @return the checked configuration */
         public RelayConfig build() {
             return new RelayConfig(ringId, rxBind, txDestination, rtcp, rxFrom, latch,
                     receiveBufferBytes, sendBufferBytes, dscp, maxAgeNanos, batch, clockRates,
-                    maxSources, hook, waitStrategy, rxCpu, txCpu);
+                    maxSources, hook, waitStrategy, rxCpu, txCpu, threads);
         }
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import io.rtpm.ffm.RingStats;
 
 /**
- * One snapshot of a relay: its ring's counters, what the RX and TX threads counted, and the
+ * One snapshot of a relay: its ring's counters, what its receiving and sending halves counted, and the
  * per-SSRC receive statistics. Counters run since the relay started.
  *
  * @param ring the ring's own counters (see docs/ABI.md)

@@ -44,7 +44,7 @@ final class WarmUp {
     private WarmUp() {
     }
 
-    static int run(int packets, Duration budget) {
+    static int run(int packets, Duration budget, int threads) {
         long deadline = System.nanoTime() + budget.toNanos();
         InetAddress lo = InetAddress.getLoopbackAddress();
         Path dir = null;
@@ -55,14 +55,14 @@ final class WarmUp {
             try (RingDevice dev = ShmRingDevice.open(dir);
                     DatagramSocket sink = new DatagramSocket(new InetSocketAddress(lo, 0));
                     DatagramSocket src = new DatagramSocket(new InetSocketAddress(lo, 0))) {
-                // 64 slots: batches of 32 as on rtpm stream's ring, and a flood fills it, so the
-                // ring-full paths are compiled too, not left to a deoptimisation under the first
-                // real flood
+                // 64 slots: batches of 32 as on rtpm stream's ring, and a flood fills it (with
+                // threads(2); with one thread it fills the socket buffer), so the full paths are
+                // compiled too, not left to a deoptimisation under the first real flood
                 dev.configure(RingConfig.of(0, 6, 256));
                 dev.start(0);
                 sink.setSoTimeout(100);
                 RelayConfig cfg = RelayConfig.builder(0, (InetSocketAddress) sink.getLocalSocketAddress())
-                        .bindAddress(lo).rtcp(RtcpMode.MUX).dscp(0).build();
+                        .bindAddress(lo).rtcp(RtcpMode.MUX).dscp(0).threads(threads).build();
                 try (Relay relay = Relay.start(dev, cfg)) {
                     return pumpUntilQuiet(relay, src, sink, new InetSocketAddress(lo, relay.rtpPort()),
                             packets, deadline);

@@ -15,16 +15,16 @@ import io.rtpm.relay.internal.SockAddr;
 import io.rtpm.relay.internal.UdpSocket;
 
 /**
- * The TX thread: pops a batch of READY slots, drops expired ones, runs the hook, sends the rest
- * straight from the slots with one sendmmsg (looping on partial sends), and releases the whole
- * batch in {@code finally}, so no slot stays popped whatever happens. Ends when the RX thread has
- * finished and the ring is drained (graceful stop), or when the ring is stopped and drained.
+ * The sending half of a relay: pops a batch of READY slots, drops expired ones, runs the hook,
+ * sends the rest straight from the slots with one sendmmsg (looping on partial sends), and
+ * releases the whole batch in {@code finally}, so no slot stays popped whatever happens. Run by
+ * the TX thread of the pipeline shape, or after every batch received by the one thread of the
+ * run-to-completion shape ({@link RelayConfig#threads()}).
  */
-final class TxLoop implements Runnable {
+final class TxHalf {
 
     private static final long WAIT_MILLIS = 100;
 
-    private final Relay relay;
     private final RelayConfig config;
     private final RingSession consumer;
     private final UdpSocket socket;
@@ -35,7 +35,7 @@ final class TxLoop implements Runnable {
     private final boolean[] sentRtcp;
     private final int[] sentLen;
 
-    // Guarded by this: written by the TX thread once per batch, read by snapshots.
+    // Guarded by this: written by the sending thread once per batch, read by snapshots.
     private long txRtp;
     private long txRtcp;
     private long txBytes;
@@ -44,8 +44,16 @@ final class TxLoop implements Runnable {
     private long hookErrors;
     private long sendErrors;
 
-    TxLoop(Relay relay, RelayConfig config, RingSession consumer, UdpSocket socket, int batch) {
-        this.relay = relay;
+    // The sending thread's working state (see open).
+    private SlotBatch popped;
+    private MemorySegment cs;
+    private MessageVector vec;
+    private MemorySegment[] from;
+    private long rtpAddr;
+    private long rtcpAddr;
+    private int nameLen;
+
+    TxHalf(RelayConfig config, RingSession consumer, UdpSocket socket, int batch) {
         this.config = config;
         this.consumer = consumer;
         this.socket = socket;
@@ -56,63 +64,67 @@ final class TxLoop implements Runnable {
         this.sentLen = new int[batch];
     }
 
-    @Override
-    public void run() {
-        SlotBatch popped = consumer.newBatch(batch);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cs = Net.newCapture(arena);
-            MessageVector vec = new MessageVector(arena, batch, false);
-            // partial sends restart mid-vector: one precomputed view per start entry
-            MemorySegment[] from = new MemorySegment[batch];
-            for (int i = 0; i < batch; i++) {
-                from[i] = vec.segment().asSlice(i * 64L);
+    /** Allocates the working state in the sending thread's arena; call once, on that thread. */
+    void open(Arena arena) {
+        popped = consumer.newBatch(batch);
+        cs = Net.newCapture(arena);
+        vec = new MessageVector(arena, batch, false);
+        // partial sends restart mid-vector: one precomputed view per start entry
+        from = new MemorySegment[batch];
+        for (int i = 0; i < batch; i++) {
+            from[i] = vec.segment().asSlice(i * 64L);
+        }
+        InetSocketAddress dst = config.txDestination();
+        MemorySegment rtpName = arena.allocate(SockAddr.MAX_LEN, 8);
+        nameLen = SockAddr.write(rtpName, dst, socket.family());
+        MemorySegment rtcpName = arena.allocate(SockAddr.MAX_LEN, 8);
+        SockAddr.write(rtcpName, config.rtcp() == RtcpMode.PORT_PLUS_ONE
+                ? new InetSocketAddress(dst.getAddress(), dst.getPort() + 1) : dst, socket.family());
+        rtpAddr = rtpName.address();
+        rtcpAddr = rtcpName.address();
+    }
+
+    /**
+     * Pops what is READY (up to a batch), sends it and releases it.
+     *
+     * @return how many slots were popped (0 when nothing is READY)
+     * @throws RingStoppedException when the ring is stopped and drained
+     */
+    int sendReady() {
+        int n = consumer.pop(popped, batch);
+        if (n > 0) {
+            try {
+                send(n);
+            } finally {
+                consumer.release(popped);
             }
-            InetSocketAddress dst = config.txDestination();
-            MemorySegment rtpName = arena.allocate(SockAddr.MAX_LEN, 8);
-            int nameLen = SockAddr.write(rtpName, dst, socket.family());
-            MemorySegment rtcpName = arena.allocate(SockAddr.MAX_LEN, 8);
-            SockAddr.write(rtcpName, config.rtcp() == RtcpMode.PORT_PLUS_ONE
-                    ? new InetSocketAddress(dst.getAddress(), dst.getPort() + 1) : dst, socket.family());
-            final long rtpAddr = rtpName.address();
-            final long rtcpAddr = rtcpName.address();
-            final boolean busy = config.waitStrategy() == WaitStrategy.BUSY;
-            if (config.txCpu() >= 0) {
-                Relay.pin("TX", config.txCpu());
+        }
+        return n;
+    }
+
+    /** Sends what is READY until nothing is, or the ring is stopped and drained. */
+    void drain() {
+        try {
+            while (sendReady() > 0) {
+                // until empty
             }
-            while (true) {
-                int n;
-                try {
-                    n = consumer.pop(popped, batch);
-                } catch (RingStoppedException e) {
-                    return; // stopped and drained: the operator ran `rtpm stop`
-                }
-                if (n == 0) {
-                    if (relay.rxHasFinished()) {
-                        return; // graceful stop: RX pushes nothing more and the ring is empty
-                    }
-                    if (busy) {
-                        Thread.onSpinWait();
-                    } else {
-                        consumer.awaitReadable(WAIT_MILLIS, TimeUnit.MILLISECONDS);
-                    }
-                    continue;
-                }
-                try {
-                    send(cs, vec, from, popped, n, rtpAddr, rtcpAddr, nameLen);
-                } finally {
-                    consumer.release(popped);
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            relay.fail(e);
-        } finally {
-            consumer.close();
+        } catch (RingStoppedException e) {
+            // stopped and drained
         }
     }
 
-    private void send(MemorySegment cs, MessageVector vec, MemorySegment[] from, SlotBatch popped,
-            int n, long rtpAddr, long rtcpAddr, int nameLen) {
-        final long now = maxAge > 0 ? System.nanoTime() : 0;
+    /** Sleeps until something is READY or the ring is stopped, 100 ms at most. */
+    void awaitReady() {
+        consumer.awaitReadable(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Ends the consumer session (the ring reclaims anything still popped); call once. */
+    void close() {
+        consumer.close();
+    }
+
+    private void send(int n) {
+        long now = maxAge > 0 ? System.nanoTime() : 0;
         int m = 0;
         long exp = 0;
         long dropped = 0;
@@ -124,13 +136,17 @@ final class TxLoop implements Runnable {
                 exp++;
                 continue;
             }
-            final boolean isRtcp = slot.userTag() == RxLoop.TAG_RTCP;
+            final boolean isRtcp = slot.userTag() == RxHalf.TAG_RTCP;
             if (hook != null) {
                 try {
                     len = hook.onPacket(slot.payload(), len, isRtcp);
                 } catch (RuntimeException e) {
                     errors++;
                     continue;
+                } finally {
+                    if (maxAge > 0) {
+                        now = System.nanoTime(); // a slow hook ages the rest of the batch
+                    }
                 }
                 if (len < 0 || len > slot.capacity()) {
                     dropped++;
@@ -178,7 +194,7 @@ final class TxLoop implements Runnable {
         }
     }
 
-    /** The TX side's counters. */
+    /** The sending half's counters. */
     record Counters(long txRtp, long txRtcp, long txBytes, long expired, long hookDropped,
             long hookErrors, long sendErrors) {
     }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.rtpm.ffm.RingSession;
-import io.rtpm.ffm.RingStoppedException;
 import io.rtpm.ffm.Slot;
 import io.rtpm.ffm.SlotBatch;
 import io.rtpm.ffm.internal.Libc;
@@ -22,9 +21,10 @@ import io.rtpm.rtp.stats.ReceiverStatistics;
 import io.rtpm.rtp.stats.SourceStatistics;
 
 /**
- * The RX thread: waits on the receive sockets, receives a batch of datagrams straight into claimed
- * ring slots (recvmmsg), checks each (source, truncation, RTP validity or RTCP), and pushes the
- * good ones in one batch call.
+ * The receiving half of a relay: receives a batch of datagrams straight into claimed ring slots
+ * (recvmmsg), checks each (source, truncation, RTP validity or RTCP), and pushes the good ones in
+ * one batch call. Run by the RX thread of the pipeline shape, or, followed after every batch by
+ * the {@link TxHalf}, by the one thread of the run-to-completion shape ({@link RelayConfig#threads()}).
  *
  * <p>Claimed slots that received nothing, or something rejected, stay claimed for the next
  * receive ("spares") rather than being aborted, so the ring's counters show only real traffic.
@@ -32,9 +32,9 @@ import io.rtpm.rtp.stats.SourceStatistics;
  * ring-full drops (reported to the ring with the next claim), so the socket buffer keeps draining.
  * On the way out every spare is released: no slot stays held.
  */
-final class RxLoop implements Runnable {
+final class RxHalf {
 
-    /** The slot tag that marks RTCP for the TX thread (carried in rtpm_slot_meta.user_tag). */
+    /** The slot tag that marks RTCP for the TX half (carried in rtpm_slot_meta.user_tag). */
     static final long TAG_RTCP = 1;
     /** How long a blocking RTP receive waits at most: bounds how late a stop is seen. */
     static final int RECEIVE_TIMEOUT_MILLIS = 20;
@@ -48,13 +48,14 @@ final class RxLoop implements Runnable {
     private final UdpSocket rtcpSocket;
     private final int batch;
     private final int slotCapacity;
+    private final boolean busy;
     private final boolean filterFrom;
     private final long fromHi;
     private final long fromLo;
     private final int fromPort;
     private final RtpPacket rtp = new RtpPacket();
 
-    // Guarded by this: written by the RX thread once per batch, read by snapshots.
+    // Guarded by this: written by the receiving thread once per batch, read by snapshots.
     private final ReceiverStatistics receiverStats;
     private final int[] ssrcs;
     private final int[] payloadTypes;
@@ -72,7 +73,7 @@ final class RxLoop implements Runnable {
     private long latchLo;
     private int latchPort;
 
-    RxLoop(Relay relay, RelayConfig config, RingSession producer, UdpSocket rtpSocket,
+    RxHalf(Relay relay, RelayConfig config, RingSession producer, UdpSocket rtpSocket,
             UdpSocket rtcpSocket, int batch) {
         this.relay = relay;
         this.config = config;
@@ -81,6 +82,7 @@ final class RxLoop implements Runnable {
         this.rtcpSocket = rtcpSocket;
         this.batch = batch;
         this.slotCapacity = producer.layout().maxPayload();
+        this.busy = config.waitStrategy() == WaitStrategy.BUSY;
         InetSocketAddress from = config.rxFrom();
         this.filterFrom = from != null;
         this.fromHi = from != null ? SockAddr.hi(from.getAddress()) : 0;
@@ -91,11 +93,11 @@ final class RxLoop implements Runnable {
         this.payloadTypes = new int[config.maxSources()];
     }
 
-    // The RX thread's working state, touched by that thread only. Fields, not locals of run():
-    // the work is done in receive(), called per wake-up, so the JIT compiles it as a method
-    // that the warm-up's thread and the real one share. A loop inside run() is only compiled
+    // The receiving thread's working state, touched by that thread only. The work is done in
+    // pass(), called per wake-up by the shape's loop, so the JIT compiles it as a method that
+    // the warm-up's thread and the real one share. A loop inside run() is only compiled
     // on-stack for the thread that spins in it: measured, the real relay then spent a second of
-    // C2 time on RxLoop.run under its first traffic, after the warm-up had compiled it once.
+    // C2 time on the RX loop under its first traffic, after the warm-up had compiled it once.
     private Slot[] spare;
     private boolean[] used;
     private SlotBatch claimed;
@@ -105,131 +107,136 @@ final class RxLoop implements Runnable {
     private MessageVector vec;
     private MemorySegment scratch;
     private MemorySegment rtpPoll;
+    private long rtcpDue;
+    /** Set by receiveBatch: the batch came back full, or a full ring saw data: look again. */
+    private boolean more;
 
-    @Override
-    public void run() {
+    /** Allocates the working state in the receiving thread's arena; call once, on that thread. */
+    void open(Arena arena) {
         spare = new Slot[batch];
         used = new boolean[batch];
         claimed = producer.newBatch(batch);
         out = producer.newBatch(batch);
-        try (Arena arena = Arena.ofConfined()) {
-            vec = new MessageVector(arena, batch, true);
-            scratch = arena.allocate((long) slotCapacity * batch, 8);
-            rtpPoll = arena.allocate(8, 8); // struct pollfd for a full ring's wait
-            rtpPoll.set(ValueLayout.JAVA_INT, 0, rtpSocket.fd());
-            rtpPoll.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
-            final int nfds = rtcpSocket != null ? 2 : 1;
-            final boolean busy = config.waitStrategy() == WaitStrategy.BUSY;
-            if (config.rxCpu() >= 0) {
-                Relay.pin("RX", config.rxCpu());
-            }
-            long rtcpDue = System.nanoTime();
-            while (!relay.stopRequested()) {
-                boolean idle = true;
-                for (int s = 0; s < nfds; s++) {
-                    int flags;
-                    if (busy) {
-                        flags = Net.MSG_DONTWAIT;
-                    } else if (s == 0) {
-                        // RTP: one blocking receive, not poll + receive (a syscall less per
-                        // wake-up). It returns at the first datagram with what else is queued, or
-                        // after the socket's receive timeout, so a stop is seen: close() does not
-                        // wake a native receive.
-                        flags = Net.MSG_WAITFORONE;
-                    } else {
-                        // RTCP: a few packets a second and not urgent: looked at every
-                        // RTCP_CHECK_NANOS (or RTP's receive timeout), not on every RTP wake-up
-                        long now = System.nanoTime();
-                        if (now - rtcpDue < 0) {
-                            continue;
-                        }
-                        rtcpDue = now + RTCP_CHECK_NANOS;
-                        flags = Net.MSG_DONTWAIT;
-                    }
-                    if (receive(s, flags)) {
-                        idle = false;
-                    }
-                }
-                if (busy && idle) {
-                    Thread.onSpinWait();
-                }
-            }
-        } catch (RingStoppedException e) {
-            relay.fail(e);
-        } catch (RuntimeException | Error e) {
-            relay.fail(e);
-        } finally {
-            releaseSpares(spare, spareCount, out);
-            relay.rxFinished();
-        }
+        vec = new MessageVector(arena, batch, true);
+        scratch = arena.allocate((long) slotCapacity * batch, 8);
+        rtpPoll = arena.allocate(8, 8); // struct pollfd for a full ring's wait
+        rtpPoll.set(ValueLayout.JAVA_INT, 0, rtpSocket.fd());
+        rtpPoll.set(ValueLayout.JAVA_SHORT, 4, Libc.POLLIN);
+        rtcpDue = System.nanoTime();
     }
 
     /**
-     * Receives from socket {@code s} (0: RTP, 1: RTCP) into claimed slots and pushes what is
-     * good, batch after batch while full batches come.
+     * One wake-up: receives from the RTP socket (waiting up to the receive timeout unless busy)
+     * and, when due, from the RTCP socket; batch after batch while full batches come.
      *
-     * @param flags for the first receive: MSG_WAITFORONE (blocking) or MSG_DONTWAIT
+     * @param tx the sending half to run after every batch pushed (run to completion), or null
+     *        when another thread sends (pipeline)
      * @return whether anything was received
      */
-    private boolean receive(int s, int flags) {
-        final UdpSocket socket = s == 0 ? rtpSocket : rtcpSocket;
-        final int refill = batch / 2;
+    boolean pass(TxHalf tx) {
         boolean any = false;
-        int got;
-        int count;
-        do {
-            // top up only below half a batch: at voice rates a wake-up brings one packet, and
-            // a claim per packet would double the ring calls per packet
-            if (spareCount <= refill) {
-                int n = producer.claim(claimed, batch - spareCount, pendingDrops);
-                // the ring counts the reported drops even when it has no free slot
-                pendingDrops = 0;
-                for (int i = 0; i < n; i++) {
-                    spare[spareCount++] = claimed.get(i);
-                }
-            }
-            boolean toScratch = spareCount == 0;
-            if (toScratch && flags == Net.MSG_WAITFORONE) {
-                // no free slot: wait for data without taking it, then claim again, so that a
-                // datagram arriving after the ring drained gets a slot
-                Net.pollFast(rtpPoll, 1, RECEIVE_TIMEOUT_MILLIS);
+        for (int s = 0, n = rtcpSocket != null ? 2 : 1; s < n; s++) {
+            int flags;
+            if (busy) {
                 flags = Net.MSG_DONTWAIT;
-                got = 0;
-                count = 0;
-                continue;
-            }
-            count = toScratch ? batch : spareCount;
-            for (int i = 0; i < count; i++) {
-                vec.prepareReceive(i, toScratch ? scratch.address() + (long) i * slotCapacity
-                        : spare[i].payloadAddress(), slotCapacity);
-            }
-            got = Net.recvmmsgFast(socket.fd(), vec.segment(), count, flags);
-            flags = Net.MSG_DONTWAIT; // after the first batch: only what is queued
-            if (got <= 0) {
-                break;
-            }
-            any = true;
-            if (toScratch) {
-                pendingDrops += got;
-                account(vec, got, s);
-                continue;
-            }
-            accept(vec, got, s, spare, used, out);
-            if (out.size() > 0) {
-                producer.push(out);
-                out.clear();
-            }
-            // compact: what was not pushed stays claimed for the next receive
-            int keep = 0;
-            for (int i = 0; i < spareCount; i++) {
-                if (!used[i]) {
-                    spare[keep++] = spare[i];
+            } else if (s == 0) {
+                // RTP: one blocking receive, not poll + receive (a syscall less per wake-up).
+                // It returns at the first datagram with what else is queued, or after the
+                // socket's receive timeout, so a stop is seen: close() does not wake a native
+                // receive.
+                flags = Net.MSG_WAITFORONE;
+            } else {
+                // RTCP: a few packets a second and not urgent: looked at every RTCP_CHECK_NANOS
+                // (or RTP's receive timeout), not on every RTP wake-up
+                long now = System.nanoTime();
+                if (now - rtcpDue < 0) {
+                    continue;
                 }
-                used[i] = false;
+                rtcpDue = now + RTCP_CHECK_NANOS;
+                flags = Net.MSG_DONTWAIT;
             }
-            spareCount = keep;
-        } while (got == count && !relay.stopRequested());
+            do {
+                int got = receiveBatch(s, flags);
+                flags = Net.MSG_DONTWAIT; // after the first batch: only what is queued
+                if (got > 0) {
+                    any = true;
+                    if (tx != null) {
+                        tx.sendReady(); // what this batch pushed, before the next receive
+                    }
+                }
+                // a flood of full RTP batches must not starve RTCP: it goes on once RTCP is due
+            } while (more && !relay.stopRequested()
+                    && (s != 0 || rtcpSocket == null || System.nanoTime() - rtcpDue < 0));
+        }
         return any;
+    }
+
+    /**
+     * Receives one batch from socket {@code s} (0: RTP, 1: RTCP) into claimed slots and pushes
+     * what is good; sets {@link #more} when there may be more to receive at once.
+     *
+     * @param flags MSG_WAITFORONE (blocking for the first datagram) or MSG_DONTWAIT
+     * @return datagrams taken from the socket (into slots or, on a full ring, scratch)
+     */
+    private int receiveBatch(int s, int flags) {
+        more = false;
+        // top up only below half a batch: at voice rates a wake-up brings one packet, and a
+        // claim per packet would double the ring calls per packet
+        if (spareCount <= batch / 2) {
+            int n = producer.claim(claimed, batch - spareCount, pendingDrops);
+            // the ring counts the reported drops even when it has no free slot
+            pendingDrops = 0;
+            for (int i = 0; i < n; i++) {
+                spare[spareCount++] = claimed.get(i);
+            }
+        }
+        final boolean toScratch = spareCount == 0;
+        if (toScratch && flags == Net.MSG_WAITFORONE) {
+            // no free slot: wait for data without taking it, then claim again, so that a
+            // datagram arriving after the ring drained gets a slot
+            more = Net.pollFast(rtpPoll, 1, RECEIVE_TIMEOUT_MILLIS) > 0;
+            return 0;
+        }
+        final UdpSocket socket = s == 0 ? rtpSocket : rtcpSocket;
+        final int count = toScratch ? batch : spareCount;
+        for (int i = 0; i < count; i++) {
+            vec.prepareReceive(i, toScratch ? scratch.address() + (long) i * slotCapacity
+                    : spare[i].payloadAddress(), slotCapacity);
+        }
+        final int got = Net.recvmmsgFast(socket.fd(), vec.segment(), count, flags);
+        if (got <= 0) {
+            return 0;
+        }
+        more = got == count;
+        if (toScratch) {
+            pendingDrops += got;
+            account(vec, got, s);
+            return got;
+        }
+        accept(vec, got, s, spare, used, out);
+        if (out.size() > 0) {
+            producer.push(out);
+            out.clear();
+        }
+        // compact: what was not pushed stays claimed for the next receive
+        int keep = 0;
+        for (int i = 0; i < spareCount; i++) {
+            if (!used[i]) {
+                spare[keep++] = spare[i];
+            }
+            used[i] = false;
+        }
+        spareCount = keep;
+        return got;
+    }
+
+    /** Releases the claimed spares and ends the producer session; call once, on the way out. */
+    void close() {
+        if (out == null) {
+            producer.close(); // never opened
+            return;
+        }
+        releaseSpares(spare, spareCount, out);
     }
 
     private void releaseSpares(Slot[] spare, int spareCount, SlotBatch out) {
@@ -343,7 +350,7 @@ final class RxLoop implements Runnable {
         }
     }
 
-    /** The RX side's counters, copied under the lock the RX thread takes per batch. */
+    /** The receiving half's counters, copied under the lock it takes per batch. */
     record Counters(long rxRtp, long rxRtcp, long rxBytes, long filtered, long invalid,
             long truncated, long ringFull, long socketDrops, InetSocketAddress latched,
             List<SourceReport> sources) {
