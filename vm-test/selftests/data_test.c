@@ -391,6 +391,67 @@ TEST_F(dp, batch_semantics)
 	EXPECT_EQ(SLOTS, st.aborted);
 }
 
+/*
+ * The module writes user memory only where a call says it does: a batch's
+ * `done` entries (never the rest of count, never past it), the header's
+ * done word (nothing else of the header) and one descriptor for a single
+ * call. A write past them would corrupt whatever the caller keeps there,
+ * e.g. a JVM's native heap, far from the call.
+ */
+TEST_F(dp, results_are_written_only_where_reported)
+{
+	struct {
+		struct rtpm_batch b;
+		uint8_t canary[32];
+	} h;
+	struct rtpm_slot_desc d[SLOTS + 4], one[2];
+	uint32_t done, k;
+	uint8_t *p;
+
+	/* Two READY slots; a pop batch asking for SLOTS + 2 gets those two. */
+	for (k = 0; k < 2; k++) {
+		ASSERT_EQ(0, rtpm_batch(self->p, RTPM_IOC_CLAIM_BATCH, RING, d, 1, 0, &done));
+		d[0].len = 12;
+		ASSERT_EQ(0, rtpm_batch(self->p, RTPM_IOC_PUSH_BATCH, RING, d, 1, 0, &done));
+	}
+	memset(d, 0xa5, sizeof(d));
+	memset(&h, 0xa5, sizeof(h));
+	h.b = (struct rtpm_batch){ .ring_id = RING, .count = SLOTS + 2,
+				   .descs = (uintptr_t)d, .done = ~0u };
+	ASSERT_EQ(0, ioctl(self->c, RTPM_IOC_POP_BATCH, &h.b));
+	EXPECT_EQ(2, h.b.done);
+	EXPECT_EQ(RING, h.b.ring_id);
+	EXPECT_EQ(SLOTS + 2, h.b.count);
+	EXPECT_EQ((uintptr_t)d, h.b.descs);
+	EXPECT_EQ(0, h.b.dropped);
+	EXPECT_EQ(0, h.b.reserved[0] | h.b.reserved[1]);
+	for (p = h.canary; p < h.canary + sizeof(h.canary); p++)
+		EXPECT_EQ(0xa5, *p);
+	for (p = (uint8_t *)&d[2]; p < (uint8_t *)(d + SLOTS + 4); p++)
+		EXPECT_EQ(0xa5, *p);
+	EXPECT_EQ(0, rtpm_batch(self->c, RTPM_IOC_RELEASE_BATCH, RING, d, 2, 0, &done));
+
+	/* A claim batch on a ring with 3 free slots: 3 entries, then ENOBUFS. */
+	ASSERT_EQ(0, rtpm_batch(self->p, RTPM_IOC_CLAIM_BATCH, RING, d, SLOTS - 3, 0, &done));
+	memset(d, 0xa5, sizeof(d));
+	EXPECT_EQ(-ENOBUFS, rtpm_batch(self->p, RTPM_IOC_CLAIM_BATCH, RING, d, SLOTS, 0, &done));
+	EXPECT_EQ(3, done);
+	for (p = (uint8_t *)&d[3]; p < (uint8_t *)(d + SLOTS + 4); p++)
+		EXPECT_EQ(0xa5, *p);
+
+	/* A single pop writes one descriptor, not the next. */
+	d[0].len = 12;
+	ASSERT_EQ(0, rtpm_batch(self->p, RTPM_IOC_PUSH_BATCH, RING, d, 1, 0, &done));
+	memset(one, 0xa5, sizeof(one));
+	ASSERT_EQ(0, ioctl(self->c, RTPM_IOC_POP, &one[0]));
+	EXPECT_EQ(d[0].index, one[0].index);
+	EXPECT_EQ(12, one[0].len);
+	for (p = (uint8_t *)&one[1]; p < (uint8_t *)(one + 2); p++)
+		EXPECT_EQ(0xa5, *p);
+	EXPECT_EQ(0, rtpm_release(self->c, one[0].index));
+	/* The 7 slots still claimed are aborted when the producer closes. */
+}
+
 /* Batch header errors: count, ring id, reserved words, pointers. */
 TEST_F(dp, batch_header_errors)
 {

@@ -3,10 +3,13 @@ package io.rtpm.ffm.kernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import io.rtpm.ffm.AbiMismatchException;
 import io.rtpm.ffm.AbiVersion;
@@ -35,12 +38,33 @@ import io.rtpm.ffm.internal.Libc;
  * made; slot views are made once, when the ring is mapped. The scratch lives in a shared arena
  * (a session may be handed between threads), but native calls get plain-address aliases of it,
  * so no call acquires the arena.
+ *
+ * <p>Close is safe against a call on another thread: every call counts itself in flight, and
+ * {@link #close()} marks the session closed, waits until no call is in flight, and only then
+ * unmaps, frees the scratch and closes the file. Otherwise the kernel could write a result
+ * into freed native memory (the aliases are unscoped) or a call could hit a reused descriptor
+ * number. A call that starts after close throws {@link NotAttachedException}; a wait in progress
+ * sees the close within {@link #POLL_SLICE_MS} and throws it too.
  */
 final class KernelRingSession implements RingSession {
 
     private static final long DESC_SIZE = rtpm_slot_desc.sizeof();
     private static final long DESC_INDEX = rtpm_slot_desc.index$offset();
     private static final long DESC_LEN = rtpm_slot_desc.len$offset();
+
+    /** The sign bit of {@link #state}: closed. The other bits count calls in flight. */
+    private static final int CLOSED = Integer.MIN_VALUE;
+    /** A wait polls at most this long at once, so a racing close waits no longer for it. */
+    static final int POLL_SLICE_MS = 50;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(KernelRingSession.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final int fd;
     private final int ringId;
@@ -61,7 +85,9 @@ final class KernelRingSession implements RingSession {
     private MemorySegment mapping;
     /** Slot views by index; null until mapped and again after close. */
     private Slot[] slots;
-    private boolean closed;
+    /** {@link #CLOSED} | calls in flight; changed only through {@link #STATE}. */
+    @SuppressWarnings("unused")
+    private volatile int state;
 
     KernelRingSession(int fd, int ringId, Set<Role> roles, RingLayout layout, RingInfo info) {
         this.fd = fd;
@@ -80,10 +106,30 @@ final class KernelRingSession implements RingSession {
     }
 
     // A global-scope view of the same memory: passing it to a downcall skips the shared
-    // arena's acquire/release. Valid until close(), which no call may race with.
+    // arena's acquire/release. Valid until close(), which waits for calls in flight.
     @SuppressWarnings("restricted") // same memory, same size: only the scope differs
     private static MemorySegment alias(MemorySegment s) {
         return MemorySegment.ofAddress(s.address()).reinterpret(s.byteSize());
+    }
+
+    // Counts a call in flight; after close() it throws instead. One CAS, no allocation: the
+    // operation's text is built only on the failure path.
+    private void enter(String op) {
+        int s;
+        do {
+            s = state;
+            if (s < 0) {
+                throw new NotAttachedException(op + " " + name + " (the session is closed)", 0);
+            }
+        } while (!STATE.weakCompareAndSet(this, s, s + 1));
+    }
+
+    private void exit() {
+        STATE.getAndAdd(this, -1);
+    }
+
+    private boolean isClosed() {
+        return state < 0;
     }
 
     @Override
@@ -107,11 +153,17 @@ final class KernelRingSession implements RingSession {
     }
 
     @Override
-    @SuppressWarnings("restricted") // mmap returns a bare address of the size we asked for
     public MemorySegment map() {
-        if (closed) {
-            throw new NotAttachedException("map " + name, 0);
+        enter("map");
+        try {
+            return mapLocked();
+        } finally {
+            exit();
         }
+    }
+
+    @SuppressWarnings("restricted") // mmap returns a bare address of the size we asked for
+    private MemorySegment mapLocked() {
         if (mapping != null) {
             return mapping;
         }
@@ -143,10 +195,11 @@ final class KernelRingSession implements RingSession {
         return mapping;
     }
 
+    // Only inside enter()/exit().
     private Slot[] slots() {
         Slot[] s = slots;
         if (s == null) {
-            map();
+            mapLocked();
             s = slots;
         }
         return s;
@@ -171,76 +224,105 @@ final class KernelRingSession implements RingSession {
 
     @Override
     public Slot claim() {
-        Slot[] s = slots();
-        int r = Libc.ioctl(fd, KernelAbi.IOC_CLAIM, descArg);
-        if (r < 0) {
-            if (r == -Errno.ENOBUFS) {
-                return null;
+        enter("claim on");
+        try {
+            Slot[] s = slots();
+            int r = Libc.ioctl(fd, KernelAbi.IOC_CLAIM, descArg);
+            if (r < 0) {
+                if (r == -Errno.ENOBUFS) {
+                    return null;
+                }
+                throw Failures.of("claim on " + name, -r, ringId);
             }
-            throw Failures.of("claim on " + name, -r, ringId);
+            Slot slot = slotAt(s, desc.get(ValueLayout.JAVA_INT, DESC_INDEX));
+            slot.setLengthFromRing(0);
+            return slot;
+        } finally {
+            exit();
         }
-        Slot slot = slotAt(s, desc.get(ValueLayout.JAVA_INT, DESC_INDEX));
-        slot.setLengthFromRing(0);
-        return slot;
     }
 
     @Override
     public void push(Slot slot, int length) {
-        Slot[] s = slots();
-        int i = own(s, slot, "push");
-        desc.set(ValueLayout.JAVA_INT, DESC_INDEX, i);
-        desc.set(ValueLayout.JAVA_INT, DESC_LEN, length);
-        int r = Libc.ioctl(fd, KernelAbi.IOC_PUSH, descArg);
-        if (r < 0) {
-            throw Failures.slot("push on " + name, -r, ringId, i);
+        enter("push on");
+        try {
+            Slot[] s = slots();
+            int i = own(s, slot, "push");
+            desc.set(ValueLayout.JAVA_INT, DESC_INDEX, i);
+            desc.set(ValueLayout.JAVA_INT, DESC_LEN, length);
+            int r = Libc.ioctl(fd, KernelAbi.IOC_PUSH, descArg);
+            if (r < 0) {
+                throw Failures.slot("push on " + name, -r, ringId, i);
+            }
+            slot.setLengthFromRing(length);
+        } finally {
+            exit();
         }
-        slot.setLengthFromRing(length);
     }
 
     @Override
     public Slot pop() {
-        Slot[] s = slots();
-        int r = Libc.ioctl(fd, KernelAbi.IOC_POP, descArg);
-        if (r < 0) {
-            if (r == -Errno.EAGAIN) {
-                return null;
+        enter("pop on");
+        try {
+            Slot[] s = slots();
+            int r = Libc.ioctl(fd, KernelAbi.IOC_POP, descArg);
+            if (r < 0) {
+                if (r == -Errno.EAGAIN) {
+                    return null;
+                }
+                throw Failures.of("pop on " + name, -r, ringId);
             }
-            throw Failures.of("pop on " + name, -r, ringId);
+            Slot slot = slotAt(s, desc.get(ValueLayout.JAVA_INT, DESC_INDEX));
+            slot.setLengthFromRing(desc.get(ValueLayout.JAVA_INT, DESC_LEN));
+            return slot;
+        } finally {
+            exit();
         }
-        Slot slot = slotAt(s, desc.get(ValueLayout.JAVA_INT, DESC_INDEX));
-        slot.setLengthFromRing(desc.get(ValueLayout.JAVA_INT, DESC_LEN));
-        return slot;
     }
 
     @Override
     public void release(Slot slot) {
-        Slot[] s = slots();
-        int i = own(s, slot, "release");
-        desc.set(ValueLayout.JAVA_INT, DESC_INDEX, i);
-        desc.set(ValueLayout.JAVA_INT, DESC_LEN, 0);
-        int r = Libc.ioctl(fd, KernelAbi.IOC_RELEASE, descArg);
-        if (r < 0) {
-            throw Failures.slot("release on " + name, -r, ringId, i);
+        enter("release on");
+        try {
+            Slot[] s = slots();
+            int i = own(s, slot, "release");
+            desc.set(ValueLayout.JAVA_INT, DESC_INDEX, i);
+            desc.set(ValueLayout.JAVA_INT, DESC_LEN, 0);
+            int r = Libc.ioctl(fd, KernelAbi.IOC_RELEASE, descArg);
+            if (r < 0) {
+                throw Failures.slot("release on " + name, -r, ringId, i);
+            }
+        } finally {
+            exit();
         }
     }
 
     @Override
     public SlotBatch newBatch(int capacity) {
-        if (closed) {
-            throw new NotAttachedException("make a batch on " + name, 0);
+        enter("make a batch on");
+        try {
+            if (capacity < 1 || capacity > batchMax) {
+                throw new InvalidArgumentException("make a batch on " + name, 0, "capacity",
+                        capacity + " is outside 1.." + batchMax);
+            }
+            return new SlotBatch(this, capacity, arena.allocate(DESC_SIZE * capacity, 8));
+        } finally {
+            exit();
         }
-        if (capacity < 1 || capacity > batchMax) {
-            throw new InvalidArgumentException("make a batch on " + name, 0, "capacity",
-                    capacity + " is outside 1.." + batchMax);
-        }
-        return new SlotBatch(this, capacity, arena.allocate(DESC_SIZE * capacity, 8));
     }
 
     // Fills the rtpm_batch header; every reserved word is rewritten so none is ever non-zero.
-    private void batchHeader(SlotBatch b, int count, int dropped) {
+    // The kernel reads or writes count descriptors at the batch's address, so they must fit in
+    // its segment: SlotBatch's constructor is public and takes any segment.
+    private void batchHeader(SlotBatch b, int count, int dropped, String op) {
+        MemorySegment d = b.descriptors();
+        if (d.byteSize() < DESC_SIZE * count) {
+            throw new IllegalArgumentException(op + " on " + name + ": the batch's descriptors hold "
+                    + d.byteSize() / DESC_SIZE + " entries, not " + count + ": make batches with newBatch");
+        }
         rtpm_batch.ring_id(batch, ringId);
         rtpm_batch.count(batch, count);
-        rtpm_batch.descs(batch, b.descriptors().address());
+        rtpm_batch.descs(batch, d.address());
         rtpm_batch.done(batch, 0);
         rtpm_batch.dropped(batch, dropped);
         batch.set(ValueLayout.JAVA_LONG, rtpm_batch.reserved$offset(), 0L);
@@ -270,56 +352,77 @@ final class KernelRingSession implements RingSession {
 
     @Override
     public int claim(SlotBatch b, int max, int dropped) {
-        Slot[] s = slots();
-        int count = b.checkMax(this, max, "claim batch", name);
-        if (dropped < 0) {
-            throw new InvalidArgumentException("claim batch on " + name, 0, "dropped", "must be >= 0");
+        enter("claim batch on");
+        try {
+            int count = b.checkMax(this, max, "claim batch", name);
+            if (dropped < 0) {
+                throw new InvalidArgumentException("claim batch on " + name, 0, "dropped", "must be >= 0");
+            }
+            batchHeader(b, count, dropped, "claim batch");
+            Slot[] s = slots();
+            b.clear();
+            int r = Libc.ioctl(fd, KernelAbi.IOC_CLAIM_BATCH, batchArg);
+            int done = batchDone(count);
+            collect(s, b, done, false);
+            if (r < 0 && r != -Errno.ENOBUFS && !(r == -Errno.EPIPE && done > 0)) {
+                throw Failures.of("claim batch on " + name, -r, ringId);
+            }
+            return done;
+        } finally {
+            exit();
         }
-        b.clear();
-        batchHeader(b, count, dropped);
-        int r = Libc.ioctl(fd, KernelAbi.IOC_CLAIM_BATCH, batchArg);
-        int done = batchDone(count);
-        collect(s, b, done, false);
-        if (r < 0 && r != -Errno.ENOBUFS && !(r == -Errno.EPIPE && done > 0)) {
-            throw Failures.of("claim batch on " + name, -r, ringId);
-        }
-        return done;
     }
 
     @Override
     public int pop(SlotBatch b, int max) {
-        Slot[] s = slots();
-        int count = b.checkMax(this, max, "pop batch", name);
-        b.clear();
-        batchHeader(b, count, 0);
-        int r = Libc.ioctl(fd, KernelAbi.IOC_POP_BATCH, batchArg);
-        int done = batchDone(count);
-        collect(s, b, done, true);
-        if (r < 0 && r != -Errno.EAGAIN && !(r == -Errno.EPIPE && done > 0)) {
-            throw Failures.of("pop batch on " + name, -r, ringId);
+        enter("pop batch on");
+        try {
+            int count = b.checkMax(this, max, "pop batch", name);
+            batchHeader(b, count, 0, "pop batch");
+            Slot[] s = slots();
+            b.clear();
+            int r = Libc.ioctl(fd, KernelAbi.IOC_POP_BATCH, batchArg);
+            int done = batchDone(count);
+            collect(s, b, done, true);
+            if (r < 0 && r != -Errno.EAGAIN && !(r == -Errno.EPIPE && done > 0)) {
+                throw Failures.of("pop batch on " + name, -r, ringId);
+            }
+            return done;
+        } finally {
+            exit();
         }
-        return done;
     }
 
     @Override
     public int push(SlotBatch b) {
-        return handBack(b, KernelAbi.IOC_PUSH_BATCH, "push batch", true);
+        enter("push batch on");
+        try {
+            return handBack(b, KernelAbi.IOC_PUSH_BATCH, "push batch", true);
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public int release(SlotBatch b) {
-        return handBack(b, KernelAbi.IOC_RELEASE_BATCH, "release batch", false);
+        enter("release batch on");
+        try {
+            return handBack(b, KernelAbi.IOC_RELEASE_BATCH, "release batch", false);
+        } finally {
+            exit();
+        }
     }
 
     // Push and release batches: write the descriptors from the slots, one ioctl, check done.
     private int handBack(SlotBatch b, long request, String op, boolean withLength) {
-        Slot[] s = slots();
         b.checkOwner(this);
         int n = b.size();
         b.setDone(0);
         if (n == 0) {
             return 0;
         }
+        batchHeader(b, n, 0, op);
+        Slot[] s = slots();
         MemorySegment d = b.descriptors();
         for (int i = 0; i < n; i++) {
             Slot slot = b.get(i);
@@ -327,7 +430,6 @@ final class KernelRingSession implements RingSession {
             d.set(ValueLayout.JAVA_INT, at + DESC_INDEX, own(s, slot, op));
             d.set(ValueLayout.JAVA_INT, at + DESC_LEN, withLength ? slot.length() : 0);
         }
-        batchHeader(b, n, 0);
         int r = Libc.ioctl(fd, request, batchArg);
         int done = batchDone(n);
         b.setDone(done);
@@ -349,46 +451,66 @@ final class KernelRingSession implements RingSession {
     }
 
     private boolean await(short events, long timeout, TimeUnit unit) {
-        if (closed) {
-            throw new NotAttachedException("wait on " + name, 0);
-        }
-        long deadline = System.nanoTime() + Math.max(0, unit.toNanos(timeout));
-        pollfd.set(ValueLayout.JAVA_SHORT, 4, events);
-        while (true) {
-            long left = deadline - System.nanoTime();
-            // Round up so a short timeout still sleeps instead of spinning on poll(0).
-            int ms = left <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000);
-            int r = Libc.poll(pollfdArg, 1, ms);
-            if (r > 0) {
-                short rev = pollfd.get(ValueLayout.JAVA_SHORT, 6);
-                return (rev & (events | Libc.POLLHUP | Libc.POLLERR)) != 0;
-            }
-            if (r == 0) {
-                if (ms == 0) {
-                    return false;
+        enter("wait on");
+        try {
+            long deadline = System.nanoTime() + Math.max(0, unit.toNanos(timeout));
+            pollfd.set(ValueLayout.JAVA_SHORT, 4, events);
+            while (true) {
+                long left = deadline - System.nanoTime();
+                // Round up so a short timeout still sleeps instead of spinning on poll(0); at most
+                // one slice, so a close() on another thread is seen soon.
+                int ms = left <= 0 ? 0 : (int) Math.min(POLL_SLICE_MS, (left + 999_999) / 1_000_000);
+                int r = Libc.poll(pollfdArg, 1, ms);
+                if (r > 0) {
+                    short rev = pollfd.get(ValueLayout.JAVA_SHORT, 6);
+                    return (rev & (events | Libc.POLLHUP | Libc.POLLERR)) != 0;
                 }
-                continue; // poll may wake a little early: re-check against the deadline
+                if (r == 0) {
+                    if (ms == 0) {
+                        return false;
+                    }
+                    if (isClosed()) {
+                        throw new NotAttachedException("wait on " + name + " (closed while waiting)", 0);
+                    }
+                    continue; // poll may wake a little early: re-check against the deadline
+                }
+                if (r != -Errno.EINTR) {
+                    throw Failures.of("wait on " + name, -r, ringId);
+                }
             }
-            if (r != -Errno.EINTR) {
-                throw Failures.of("wait on " + name, -r, ringId);
-            }
+        } finally {
+            exit();
         }
     }
 
     @Override
     public RingStats stats() {
-        if (closed) {
-            throw new NotAttachedException("read the stats of " + name, 0);
+        enter("read the stats of");
+        try {
+            return KernelRingDevice.stats(fd, ringId);
+        } finally {
+            exit();
         }
-        return KernelRingDevice.stats(fd, ringId);
     }
 
+    /**
+     * Ends the session. May run while another thread is in a call on this session: it waits for
+     * that call to return (a wait within {@link #POLL_SLICE_MS}), then unmaps, frees and closes;
+     * calls made after it throw {@link NotAttachedException}. Idempotent.
+     */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        int s;
+        do {
+            s = state;
+            if (s < 0) {
+                return;
+            }
+        } while (!STATE.compareAndSet(this, s, s | CLOSED));
+        // Each call in flight is one system call, or a wait that re-checks every slice.
+        while (state != CLOSED) {
+            LockSupport.parkNanos(100_000);
         }
-        closed = true;
         slots = null;
         mapping = null;
         // munmap first (the arena's cleanup), then the file: the session ends with both.
