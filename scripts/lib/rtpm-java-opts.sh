@@ -9,6 +9,7 @@
 #                            another JDK, and no failed attempt for these jars
 #   rtpm_aot_build ROOT      one training run; the cache next to the jars; 1 on failure (log kept),
 #                            2 when another rtpm is training right now
+#   rtpm_aot_train JAVA MP OUT LOG   the training run itself (deploy/rtpm-aot-cache uses it too)
 #
 # ROOT is a checkout with rtpm-cli/target built. JAVA_HOME must be set (rtpm_pick_jdk).
 # The cache only serves a JVM started like the training one: --enable-native-access=io.rtpm.ffm,
@@ -51,27 +52,33 @@ rtpm_aot_stale() { # ROOT
 	! { rtpm_aot_newer_than_jars "$f.failed" "$1" && [ "$(head -n1 "$f.failed")" = "$(rtpm_aot_jdk_id)" ]; }
 }
 
-# One training run with the launcher's own options. Writes the cache atomically (a concurrent
-# rtpm sees the old one or none); another rtpm already training makes this one return 2 at once.
+# One training run: JAVA with the module path MP (as the cache's users will give it) writes the
+# cache OUT, atomically (a concurrent reader sees the old file or none); the output goes to LOG.
+# The JVM writes a cache even when the training failed: then no OUT, and 1.
+rtpm_aot_train() { # JAVA MP OUT LOG
+	local java=$1 mp=$2 out=$3 log=$4 tmp="$3.tmp.$$" rc=0
+	"$java" --enable-native-access=io.rtpm.ffm -XX:AOTCacheOutput="$tmp" -p "$mp" \
+		-m io.rtpm.cli/io.rtpm.cli.AotTraining >"$log" 2>&1 || rc=$?
+	if [ "$rc" = 0 ] && [ -s "$tmp" ]; then
+		chmod 0644 "$tmp" && mv -f "$tmp" "$out" && return 0
+	fi
+	rm -f "$tmp" "$tmp.config"
+	return 1
+}
+
+# The checkout's cache; another rtpm already training makes this one return 2 at once.
 rtpm_aot_build() { # ROOT
-	local root=$1 f tmp log rc
+	local root=$1 f rc=0
 	f=$(rtpm_aot_file "$root")
-	tmp="$f.tmp.$$"
-	log="$f.log"
 	exec 9>"$f.lock" || return 1
 	flock -n 9 || { exec 9>&-; return 2; }
 	rm -f "$f" "$f.jdk" "$f.failed"
-	rc=0
-	"$JAVA_HOME/bin/java" --enable-native-access=io.rtpm.ffm -XX:AOTCacheOutput="$tmp" \
-		-p "$root/rtpm-cli/target/rtpm-cli-0.1.0-SNAPSHOT.jar:$root/rtpm-cli/target/lib" \
-		-m io.rtpm.cli/io.rtpm.cli.AotTraining >"$log" 2>&1 || rc=$?
-	if [ "$rc" = 0 ] && [ -s "$tmp" ]; then
+	if rtpm_aot_train "$JAVA_HOME/bin/java" \
+		"$root/rtpm-cli/target/rtpm-cli-0.1.0-SNAPSHOT.jar:$root/rtpm-cli/target/lib" "$f" "$f.log"; then
+		# the stamp comes last: a cache without it is not used yet
 		rtpm_aot_jdk_id >"$f.jdk"
-		mv -f "$tmp" "$f"
 	else
-		# the JVM writes a cache even when the training failed: never keep that one
-		rm -f "$tmp" "$tmp.config"
-		{ rtpm_aot_jdk_id; cat "$log"; } >"$f.failed"
+		{ rtpm_aot_jdk_id; cat "$f.log"; } >"$f.failed"
 		rc=1
 	fi
 	exec 9>&-
