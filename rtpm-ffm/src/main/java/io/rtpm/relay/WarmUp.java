@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
+import javax.management.JMException;
+import javax.management.ObjectName;
+
 import io.rtpm.ffm.RingConfig;
 import io.rtpm.ffm.RingDevice;
 import io.rtpm.ffm.shm.ShmRingDevice;
@@ -80,26 +83,53 @@ final class WarmUp {
 
     /**
      * Relays rounds of packets until at least {@code packets} went through and then two rounds
-     * in a row ended with no compilation finished (the JIT has what the paths need), or until the
-     * deadline. A long compilation finishing late is why one quiet round is not enough.
+     * in a row ended with the JIT done with rtpm's code, or until the deadline. Done: no
+     * compilation of an {@code io.rtpm} method queued or running (the compiler queue, as
+     * {@code jcmd Compiler.queue} shows it). Measured on a loaded 2-core host, the older test,
+     * "no compilation finished during the round", passed while C2 had not yet started on the
+     * relay's methods (its threads got little CPU): C2 then compiled them for seconds under the
+     * first real traffic. A long compilation finishing late is why one quiet round is not enough.
      */
     private static int pumpUntilQuiet(Relay relay, DatagramSocket src, DatagramSocket sink,
             InetSocketAddress to, int packets, long deadline) throws IOException {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
+        boolean watchTime = jit != null && jit.isCompilationTimeMonitoringSupported();
         Pump pump = new Pump(src, sink, to);
-        long last = watchJit ? jit.getTotalCompilationTime() : 0;
+        long last = watchTime ? jit.getTotalCompilationTime() : 0;
         int quiet = 0;
         while (System.nanoTime() < deadline && relay.isRunning()) {
             pump.round(relay, ROUND, deadline);
-            long now = watchJit ? jit.getTotalCompilationTime() : 0;
-            quiet = now == last ? quiet + 1 : 0;
-            last = now;
-            if (pump.relayed >= packets && (!watchJit || quiet >= 2)) {
+            Boolean pending = rtpmCompilationsPending();
+            boolean roundQuiet;
+            if (pending != null) {
+                roundQuiet = !pending;
+            } else {
+                // no compiler queue to look at: fall back to the compilation time
+                long now = watchTime ? jit.getTotalCompilationTime() : 0;
+                roundQuiet = now == last;
+                last = now;
+            }
+            quiet = roundQuiet ? quiet + 1 : 0;
+            if (pump.relayed >= packets && ((pending == null && !watchTime) || quiet >= 2)) {
                 break;
             }
         }
         return pump.relayed;
+    }
+
+    /**
+     * @return whether a compilation of rtpm's code is queued or running, or null when the JVM
+     *         does not tell (no DiagnosticCommand MBean)
+     */
+    private static Boolean rtpmCompilationsPending() {
+        try {
+            Object queue = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerQueue",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            return queue instanceof String text ? text.contains(" io.rtpm.") : null;
+        } catch (JMException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Sends RTP (one RTCP in 64) in bursts and waits for each burst at the sink. */

@@ -764,8 +764,7 @@ final class ShmRing implements AutoCloseable {
         }
         int need = op == OP_CLAIM || op == OP_PUSH ? ROLE_PRODUCER : op == OP_POP ? ROLE_CONSUMER : 0;
         long now = op == OP_PUSH ? System.nanoTime() : 0;
-        int done = 0;
-        int err = 0;
+        long result;
         lock();
         try {
             if (need != 0 && (r & need) == 0) {
@@ -776,32 +775,15 @@ final class ShmRing implements AutoCloseable {
                 j.add64(H_DROPS, dropped & 0xffffffffL);
                 j.commit();
             }
-            while (done < count && err == 0) {
-                long e;
-                switch (op) {
-                    case OP_CLAIM -> e = stepClaim();
-                    case OP_PUSH -> e = stepPush(index[done], len[done], now);
-                    case OP_POP -> {
-                        if (done > 0 && fifoLen(C_READY_HEAD, C_READY_TAIL) == 0) {
-                            return batchResult(done, 0);
-                        }
-                        e = stepPop();
-                    }
-                    default -> e = stepRelease(index[done], r);
-                }
-                j.commit();
-                if (e < 0) {
-                    err = (int) -e;
-                } else {
-                    if (op == OP_CLAIM) {
-                        index[done] = (int) e;
-                    } else if (op == OP_POP) {
-                        index[done] = (int) e;
-                        len[done] = (int) (e >>> 32);
-                    }
-                    done++;
-                }
-            }
+            // one loop per operation, each its own method: one shared loop over all four had
+            // mixed branch profiles, and C2 threw its compilation away on a failed loop
+            // predicate (profile_predicate) four times under a relay's first traffic
+            result = switch (op) {
+                case OP_CLAIM -> claimSteps(index, count);
+                case OP_PUSH -> pushSteps(index, len, count, now);
+                case OP_POP -> popSteps(index, len, count);
+                default -> releaseSteps(index, count, r);
+            };
         } catch (RuntimeException | Error e) {
             abort();
             throw e;
@@ -809,12 +791,66 @@ final class ShmRing implements AutoCloseable {
             unlock();
         }
         // as the module: pollers wake when slots became READY or FREE
-        if (done > 0 && op == OP_PUSH) {
+        if (done(result) > 0 && op == OP_PUSH) {
             wake(C_READ_WAITERS);
-        } else if (done > 0 && op == OP_RELEASE) {
+        } else if (done(result) > 0 && op == OP_RELEASE) {
             wake(C_WRITE_WAITERS);
         }
-        return batchResult(done, err);
+        return result;
+    }
+
+    /** Claims up to {@code count} slots into {@code index}; caller holds the lock. */
+    private long claimSteps(int[] index, int count) {
+        for (int done = 0; done < count; done++) {
+            int e = stepClaim();
+            j.commit();
+            if (e < 0) {
+                return batchResult(done, -e);
+            }
+            index[done] = e;
+        }
+        return batchResult(count, 0);
+    }
+
+    /** Pushes {@code count} slots; caller holds the lock. */
+    private long pushSteps(int[] index, int[] len, int count, long now) {
+        for (int done = 0; done < count; done++) {
+            int e = stepPush(index[done], len[done], now);
+            j.commit();
+            if (e < 0) {
+                return batchResult(done, -e);
+            }
+        }
+        return batchResult(count, 0);
+    }
+
+    /** Pops up to {@code count} slots, stopping without error at an empty ring once one was popped. */
+    private long popSteps(int[] index, int[] len, int count) {
+        for (int done = 0; done < count; done++) {
+            if (done > 0 && fifoLen(C_READY_HEAD, C_READY_TAIL) == 0) {
+                return batchResult(done, 0);
+            }
+            long e = stepPop();
+            j.commit();
+            if (e < 0) {
+                return batchResult(done, (int) -e);
+            }
+            index[done] = (int) e;
+            len[done] = (int) (e >>> 32);
+        }
+        return batchResult(count, 0);
+    }
+
+    /** Releases {@code count} slots held with roles {@code r}; caller holds the lock. */
+    private long releaseSteps(int[] index, int count, int r) {
+        for (int done = 0; done < count; done++) {
+            int e = stepRelease(index[done], r);
+            j.commit();
+            if (e < 0) {
+                return batchResult(done, -e);
+            }
+        }
+        return batchResult(count, 0);
     }
 
     // ---- waiting --------------------------------------------------------------------------
