@@ -28,11 +28,15 @@ MODES = {
 }
 LAT_RATES = [2000, 20000, 100000]
 SWEEP_START = [25000, 50000, 100000, 200000, 400000]
-ALL_RELAYS = ["direct", "c-mmsg", "c-ring", "rtpm", "rtpm-c1", "rtpm-cold", "nio", "socat",
-              "rtpengine"]
-# rtpm-c1: rtpm stream on a JVM with C1 only (-XX:TieredStopAtLevel=1): no C2 compilations
-# competing with the relay for 2 cores in its first seconds. rtpm-cold: rtpm stream --warm-up 0,
-# measured only per second after its start (what the warm-up is for).
+ALL_RELAYS = ["direct", "c-mmsg", "c-ring", "rtpm", "rtpm-2t", "rtpm-c1", "rtpm-cold", "nio",
+              "socat", "rtpengine"]
+RTPM_RELAYS = ("rtpm", "rtpm-2t", "rtpm-c1", "rtpm-cold")
+# rtpm: rtpm stream with its defaults (one thread, run to completion) and the launcher's JVM
+# options. rtpm-2t: the same with --threads 2 (RX thread -> ring -> TX thread). rtpm-c1: rtpm
+# stream on a JVM with C1 only (-XX:TieredStopAtLevel=1, without the launcher's options, which
+# may name an AOT cache trained on another configuration): no C2 compilations competing with the
+# relay for 2 cores in its first seconds. rtpm-cold: rtpm stream --warm-up 0, measured only per
+# second after its start (what the warm-up is for).
 ONLY = {"rtpm-cold": ["warmup"]}
 
 
@@ -161,17 +165,19 @@ class Bench:
             # the same 4 MiB as every other relay (SO_RCVBUF: rmem_max caps it; run checks that)
             return ["socat", "-u", "UDP4-RECV:%d,bind=127.0.0.1,rcvbuf=4194304" % rx,
                     "UDP4-SENDTO:127.0.0.1:%d" % tx], None
-        if name in ("rtpm", "rtpm-c1", "rtpm-cold"):
+        if name in RTPM_RELAYS:
             # a fresh ring each time: nothing left over from the previous run
             os.makedirs(self.work + "/shm", exist_ok=True)
             shm = tempfile.mkdtemp(dir=self.work + "/shm")
             env = dict(os.environ, RTPM_SHM_DIR=shm)
-            jvm = self.a.rtpm_jvm_opts + (["-XX:TieredStopAtLevel=1"] if name == "rtpm-c1" else [])
+            jvm = self.a.rtpm_jvm_opts + (["-XX:TieredStopAtLevel=1"] if name == "rtpm-c1"
+                                          else self.a.launcher_jvm_opts)
             cmd = [self.a.java, "--enable-native-access=io.rtpm.ffm"] + jvm + [
                 "-p", self.a.rtpm_path, "-m", "io.rtpm.cli/io.rtpm.cli.Rtpm", "stream",
                 "--backend", "shm", "--ring", "0", "--rx", str(rx), "--tx", str(tx),
                 "--bind", "127.0.0.1", "--json"] + self.a.rtpm_opts + (
-                    ["--warm-up", "0"] if name == "rtpm-cold" else [])
+                    ["--warm-up", "0"] if name == "rtpm-cold" else []) + (
+                    ["--threads", "2"] if name == "rtpm-2t" else [])
             return cmd, env
         raise ValueError(name)
 
@@ -342,7 +348,7 @@ class Bench:
                 out.append(r)
                 summary["lat_%d" % rate] = dict(r["lat_us"], loss=r["loss"],
                                                  cpu_us_per_pkt=r["cpu_us_per_pkt"])
-            if name in ("rtpm", "rtpm-c1", "rtpm-cold", "c-ring", "c-mmsg") and "warmup" in parts:
+            if name in RTPM_RELAYS + ("c-ring", "c-mmsg") and "warmup" in parts:
                 # per second from a cold start, at the rate #5 reported
                 r = self.point(name, 5000, 5000 * m["warm_secs"], "warmup")
                 out.append(r)
@@ -365,6 +371,9 @@ def main():
     ap.add_argument("--rtpm-opt", action="append", default=[], dest="rtpm_opts",
                     help="an extra rtpm stream option (repeatable)")
     ap.add_argument("--rtpm-jvm-opt", action="append", default=[], dest="rtpm_jvm_opts")
+    ap.add_argument("--launcher-jvm-opt", action="append", default=[], dest="launcher_jvm_opts",
+                    help="a JVM option of the ./rtpm launcher (rtpm_java_opts), for every rtpm"
+                         " variant but rtpm-c1")
     ap.add_argument("--parts", default="burst,sweep,latency,warmup",
                     help="which measurements, comma-separated")
     ap.add_argument("--skip", action="append", default=[],

@@ -12,12 +12,14 @@ import os
 import subprocess
 import tempfile
 
-ORDER = ["direct", "c-mmsg", "c-ring", "rtpm", "rtpm-c1", "rtpm-cold", "nio", "socat", "rtpengine"]
+ORDER = ["direct", "c-mmsg", "c-ring", "rtpm", "rtpm-2t", "rtpm-c1", "rtpm-cold", "nio", "socat",
+         "rtpengine"]
 LABEL = {
     "direct": "no relay (gen -> sink)",
     "c-mmsg": "C recvmmsg/sendmmsg, 1 thread",
     "c-ring": "C RX -> SPSC ring -> TX",
-    "rtpm": "rtpm stream (user-space ring)",
+    "rtpm": "rtpm stream (user-space ring, 1 thread)",
+    "rtpm-2t": "rtpm stream --threads 2",
     "rtpm-c1": "rtpm stream, JVM with C1 only",
     "rtpm-cold": "rtpm stream --warm-up 0",
     "nio": "Java NIO DatagramChannel",
@@ -78,7 +80,7 @@ def main():
             cells.append("-" if not l else "%s / %s / %s (%.2f%%)" % (
                 fmt(l["p50"], 0), fmt(l["p99"], 0), fmt(l["p999"], 0), 100 * l["loss"]))
         md.append("| %s | %s |" % (LABEL[n], " | ".join(cells)))
-    for n in ("rtpm", "rtpm-c1"):
+    for n in ("rtpm", "rtpm-2t", "rtpm-c1"):
         if n not in rel:
             continue
         s = rel[n]
