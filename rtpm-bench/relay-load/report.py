@@ -136,6 +136,8 @@ def plots(a, r, names, tmp):
             "plot '%s' using 2:xtic(1) title 'burst throughput', '' using 3 title "
             "'highest rate with < 0.01%% loss'\n" % (
                 os.path.join(out, "relay-throughput.svg"), r["mode"], dat))
+    if not any(rel[n].get("lat_%d" % x) for n in names for x in RATES):
+        return  # a run without the latency part (PARTS)
     dat = os.path.join(tmp, "latency.dat")
     with open(dat, "w") as f:
         for n in names:
