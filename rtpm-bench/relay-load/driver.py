@@ -236,7 +236,11 @@ class Bench:
                 command="delete", **{"call-id": cid, "from-tag": "gen"})
         cmd, env = self.relay_cmd(name, rx, tx)
         err = open("%s/%s.err" % (self.work, name), "w")
-        p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        # rtpm stream's NDJSON: its summary says where packets were lost inside the relay
+        self.relay_out = "%s/%s.out" % (self.work, name)
+        p = subprocess.Popen(cmd, env=env, stderr=err,
+                             stdout=open(self.relay_out, "w") if name in RTPM_RELAYS
+                             else subprocess.DEVNULL)
         deadline = time.time() + 60
         while not port_bound(rx):
             if p.poll() is not None:
@@ -296,11 +300,28 @@ class Bench:
                  throughput=res["rate"], lat_us=res["lat_us"], per_second=res["per_second"],
                  wall=time.time() - t0)
         r["cpu_us_per_pkt"] = ((c1 - c0) * 1e6 / CLK_TCK / got) if pid and got else None
+        if name in RTPM_RELAYS:
+            r["relay_drops"] = self.rtpm_drops()
+        d = r.get("relay_drops")
         log("%-9s %-7s rate %7s offered %8.0f recv %8d loss %.5f%% tput %8.0f p50 %7.1f p99 %8.1f"
-            " us%s" % (name, label, rate or "burst", r["offered"], got, 100 * r["loss"],
-                       r["throughput"], r["lat_us"]["p50"], r["lat_us"]["p99"],
-                       " (sink dropped %d: not the relay)" % r["sink_drops"] if r["sink_drops"] else ""))
+            " us%s%s" % (name, label, rate or "burst", r["offered"], got, 100 * r["loss"],
+                         r["throughput"], r["lat_us"]["p50"], r["lat_us"]["p99"],
+                         " (sink dropped %d: not the relay)" % r["sink_drops"] if r["sink_drops"] else "",
+                         " (relay: socket drops %d, ring full %d)" % (d["socket"], d["ring_full"])
+                         if d and (d["socket"] or d["ring_full"]) else ""))
         return r
+
+    def rtpm_drops(self):
+        """What rtpm stream's summary counted as lost inside it: its socket buffer overflowing
+        (socket_drops), a full ring (ring_full); None when it printed no summary."""
+        try:
+            with open(self.relay_out) as f:
+                last = [l for l in f if l.startswith('{"type":"summary"')]
+            s = json.loads(last[-1])
+            return dict(socket=s["socket_drops"], ring_full=s["ring_full"], rx=s["rx_rtp"],
+                        tx=s["tx_rtp"])
+        except (OSError, IndexError, ValueError, KeyError):
+            return None
 
     def sweep(self, name, out):
         """Highest paced rate with loss < MAX_LOSS: doubling, then bisection."""

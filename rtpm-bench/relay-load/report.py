@@ -94,6 +94,20 @@ def main():
                    fmt(ratio(s.get("zero_loss_pps"), soc.get("zero_loss_pps")), 2)),
                "- p99 at 20k pkt/s: %s x the best C relay's" % fmt(
                    ratio(s.get("lat_20000", {}).get("p99"), best_p99), 2)]
+    lossy = [p for p in r["points"] if p.get("relay_drops") and p["kind"] in ("sweep", "latency")
+             and p["loss"] > 0]
+    if lossy:
+        md += ["", "Where rtpm stream lost packets in the paced runs (its own counters, from a cold start):",
+               "", "| relay | run | rate pkt/s | lost at the sink | relay socket drops | relay ring full |"
+               " second 0: arrivals short of the rate |", "|---|---|---|---|---|---|---|"]
+        for p in lossy:
+            d = p["relay_drops"]
+            first = next((x["n"] for x in p["per_second"] if x["s"] == 0), 0)
+            secs = max(1, p["sent"] / max(1, p["rate"]))
+            md.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+                LABEL.get(p["relay"], p["relay"]), p["kind"], fmt(p["rate"]),
+                fmt(p["sent"] - p["received"]), fmt(d["socket"]), fmt(d["ring_full"]),
+                fmt(max(0, min(p["rate"], p["sent"] / secs) - first))))
     warm = [n for n in ORDER if n in rel and "warmup_5000" in rel[n]]
     if warm:
         # the last second holds only the stragglers of a run: not a second of traffic
