@@ -132,6 +132,11 @@ final class KernelRingSession implements RingSession {
         return state < 0;
     }
 
+    /** @return how many calls are in flight now (for tests) */
+    int callsInFlight() {
+        return state & ~CLOSED;
+    }
+
     @Override
     public int ringId() {
         return ringId;

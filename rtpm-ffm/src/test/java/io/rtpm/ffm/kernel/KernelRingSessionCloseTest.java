@@ -71,7 +71,12 @@ class KernelRingSessionCloseTest {
         }, "waiter");
         waiter.start();
         started.await();
-        Thread.sleep(300); // the waiter is in poll() by now (nothing is ever written to the eventfd)
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (session.callsInFlight() == 0) {
+            assertTrue(System.nanoTime() < until, "the wait never started");
+            Thread.onSpinWait();
+        }
+        Thread.sleep(100); // into poll() (nothing is ever written to the eventfd)
         long t0 = System.nanoTime();
         session.close();
         long closed = System.nanoTime();
