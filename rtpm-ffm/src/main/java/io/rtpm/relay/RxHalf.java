@@ -113,6 +113,7 @@ final class RxHalf {
 
     /** Allocates the working state in the receiving thread's arena; call once, on that thread. */
     void open(Arena arena) {
+        producer.map(); // its slot views now, not under the first packets (TxHalf.open)
         spare = new Slot[batch];
         used = new boolean[batch];
         claimed = producer.newBatch(batch);

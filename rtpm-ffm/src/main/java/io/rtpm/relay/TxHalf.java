@@ -66,6 +66,10 @@ final class TxHalf {
 
     /** Allocates the working state in the sending thread's arena; call once, on that thread. */
     void open(Arena arena) {
+        // map now: mapping makes a view per slot (measured: 135 KB for 1024 slots), which the
+        // first pop would otherwise do under the first packets (with one thread, the first pop
+        // comes after the first receive)
+        consumer.map();
         popped = consumer.newBatch(batch);
         cs = Net.newCapture(arena);
         vec = new MessageVector(arena, batch, false);
