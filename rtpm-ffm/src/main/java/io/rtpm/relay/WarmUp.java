@@ -55,8 +55,10 @@ final class WarmUp {
             Path shm = Path.of("/dev/shm");
             dir = Files.createTempDirectory(Files.isDirectory(shm) && Files.isWritable(shm) ? shm
                     : Path.of(System.getProperty("java.io.tmpdir")), "rtpm-warmup-");
+            DatagramSocket[] sinks = portPair(lo);
             try (RingDevice dev = ShmRingDevice.open(dir);
-                    DatagramSocket sink = new DatagramSocket(new InetSocketAddress(lo, 0));
+                    DatagramSocket sink = sinks[0];
+                    DatagramSocket sinkRtcp = sinks[1];
                     DatagramSocket src = new DatagramSocket(new InetSocketAddress(lo, 0))) {
                 // 64 slots: batches of 32 as on rtpm stream's ring, and a flood fills it (with
                 // threads(2); with one thread it fills the socket buffer), so the full paths are
@@ -64,11 +66,15 @@ final class WarmUp {
                 dev.configure(RingConfig.of(0, 6, 256));
                 dev.start(0);
                 sink.setSoTimeout(100);
+                sinkRtcp.setSoTimeout(1);
+                // RTCP on port + 1 as rtpm stream's default: a relay warmed up with RTCP muxed
+                // never took the RTCP socket's branch, and deoptimised at its first real RTCP
                 RelayConfig cfg = RelayConfig.builder(0, (InetSocketAddress) sink.getLocalSocketAddress())
-                        .bindAddress(lo).rtcp(RtcpMode.MUX).dscp(0).threads(threads).build();
-                try (Relay relay = Relay.start(dev, cfg)) {
-                    return pumpUntilQuiet(relay, src, sink, new InetSocketAddress(lo, relay.rtpPort()),
-                            packets, deadline);
+                        .bindAddress(lo).dscp(0).threads(threads).build();
+                try (Relay relay = startOnFreePair(dev, cfg)) {
+                    Pump pump = new Pump(src, sink, sinkRtcp, new InetSocketAddress(lo, relay.rtpPort()),
+                            new InetSocketAddress(lo, relay.rtcpPort()));
+                    return pumpUntilQuiet(relay, pump, packets, deadline);
                 }
             }
         } catch (IOException e) {
@@ -90,11 +96,10 @@ final class WarmUp {
      * relay's methods (its threads got little CPU): C2 then compiled them for seconds under the
      * first real traffic. A long compilation finishing late is why one quiet round is not enough.
      */
-    private static int pumpUntilQuiet(Relay relay, DatagramSocket src, DatagramSocket sink,
-            InetSocketAddress to, int packets, long deadline) throws IOException {
+    private static int pumpUntilQuiet(Relay relay, Pump pump, int packets, long deadline)
+            throws IOException {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean watchTime = jit != null && jit.isCompilationTimeMonitoringSupported();
-        Pump pump = new Pump(src, sink, to);
         long last = watchTime ? jit.getTotalCompilationTime() : 0;
         int quiet = 0;
         while (System.nanoTime() < deadline && relay.isRunning()) {
@@ -132,11 +137,39 @@ final class WarmUp {
         }
     }
 
-    /** Sends RTP (one RTCP in 64) in bursts and waits for each burst at the sink. */
+    /** Two sockets on ports p and p + 1 of {@code lo}, for RTP and RTCP. */
+    private static DatagramSocket[] portPair(InetAddress lo) throws IOException {
+        for (int tries = 0; tries < 20; tries++) {
+            DatagramSocket rtp = new DatagramSocket(new InetSocketAddress(lo, 0));
+            try {
+                return new DatagramSocket[] {rtp, new DatagramSocket(new InetSocketAddress(lo, rtp.getLocalPort() + 1))};
+            } catch (IOException taken) {
+                rtp.close();
+            }
+        }
+        throw new IOException("no free pair of UDP ports on " + lo + " after 20 tries");
+    }
+
+    /** Starts the relay on a free port whose port + 1 is free too (for its RTCP socket). */
+    private static Relay startOnFreePair(RingDevice dev, RelayConfig cfg) {
+        for (int tries = 0;; tries++) {
+            try {
+                return Relay.start(dev, cfg);
+            } catch (PortInUseException e) {
+                if (tries == 19) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Sends RTP in bursts, one RTCP in 64 to the RTCP port, and waits for the RTP at the sink. */
     private static final class Pump {
         private final DatagramSocket src;
         private final DatagramSocket sink;
+        private final DatagramSocket sinkRtcp;
         private final InetSocketAddress to;
+        private final InetSocketAddress rtcpTo;
         private final byte[] rtp = new byte[SIZE];
         private final byte[] rtcp = {(byte) 0x80, (byte) 201, 0, 1, 0, 0, 0, 'W'}; // an empty RR
         private final DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
@@ -144,10 +177,13 @@ final class WarmUp {
         private int burstIndex;
         private int relayed;
 
-        Pump(DatagramSocket src, DatagramSocket sink, InetSocketAddress to) {
+        Pump(DatagramSocket src, DatagramSocket sink, DatagramSocket sinkRtcp, InetSocketAddress to,
+                InetSocketAddress rtcpTo) {
             this.src = src;
             this.sink = sink;
+            this.sinkRtcp = sinkRtcp;
             this.to = to;
+            this.rtcpTo = rtcpTo;
             rtp[0] = (byte) 0x80; // V=2, PT 0
             rtp[8] = 'W';
         }
@@ -174,9 +210,11 @@ final class WarmUp {
             flood();
             for (int done = 0; done < n && System.nanoTime() < deadline && relay.isRunning();) {
                 int burst = BURSTS[burstIndex++ % BURSTS.length];
+                int expect = burst;
                 for (int i = 0; i < burst; i++, seq++) {
                     if ((seq & 63) == 63) {
-                        src.send(new DatagramPacket(rtcp, rtcp.length, to));
+                        src.send(new DatagramPacket(rtcp, rtcp.length, rtcpTo));
+                        expect--; // it arrives at sinkRtcp
                         continue;
                     }
                     rtp[2] = (byte) (seq >> 8);
@@ -188,7 +226,7 @@ final class WarmUp {
                     rtp[7] = (byte) ts;
                     src.send(new DatagramPacket(rtp, rtp.length, to));
                 }
-                for (int i = 0; i < burst; i++) {
+                for (int i = 0; i < expect; i++) {
                     try {
                         sink.receive(in);
                         relayed++;
@@ -197,6 +235,14 @@ final class WarmUp {
                     }
                 }
                 done += burst;
+            }
+            try {
+                while (true) {
+                    sinkRtcp.receive(in); // what RTCP arrived; then on
+                    relayed++;
+                }
+            } catch (SocketTimeoutException e) {
+                // drained
             }
         }
     }
