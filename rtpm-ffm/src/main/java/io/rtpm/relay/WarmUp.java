@@ -42,7 +42,11 @@ final class WarmUp {
     private static final int ROUND = 4000;
     /** A burst that overfills the warm-up's 64-slot ring. */
     private static final int FLOOD = 512;
+    /** A sequence number jump beyond RFC 3550 A.1's MAX_DROPOUT (3000). */
+    private static final int JUMP = 5000;
     private static final int SIZE = 172;
+    /** How often the compiler queue is looked at while the warm-up waits for it. */
+    private static final long COMPILER_POLL_MILLIS = 20;
 
     private WarmUp() {
     }
@@ -91,10 +95,12 @@ final class WarmUp {
      * Relays rounds of packets until at least {@code packets} went through and then two rounds
      * in a row ended with the JIT done with rtpm's code, or until the deadline. Done: no
      * compilation of an {@code io.rtpm} method queued or running (the compiler queue, as
-     * {@code jcmd Compiler.queue} shows it). Measured on a loaded 2-core host, the older test,
-     * "no compilation finished during the round", passed while C2 had not yet started on the
-     * relay's methods (its threads got little CPU): C2 then compiled them for seconds under the
-     * first real traffic. A long compilation finishing late is why one quiet round is not enough.
+     * {@code jcmd Compiler.queue} shows it). While some are, it waits instead of pumping: more
+     * traffic would only take the cores from the compiler. Measured on a loaded 2-core host,
+     * the older test, "no compilation finished during the round", passed while C2 had not yet
+     * started on the relay's methods (its threads got little CPU): C2 then compiled them for
+     * seconds under the first real traffic. A long compilation finishing late is why one quiet
+     * round is not enough.
      */
     private static int pumpUntilQuiet(Relay relay, Pump pump, int packets, long deadline)
             throws IOException {
@@ -108,6 +114,10 @@ final class WarmUp {
             boolean roundQuiet;
             if (pending != null) {
                 roundQuiet = !pending;
+                while (pending == Boolean.TRUE && System.nanoTime() < deadline
+                        && sleep(COMPILER_POLL_MILLIS)) {
+                    pending = rtpmCompilationsPending();
+                }
             } else {
                 // no compiler queue to look at: fall back to the compilation time
                 long now = watchTime ? jit.getTotalCompilationTime() : 0;
@@ -120,6 +130,17 @@ final class WarmUp {
             }
         }
         return pump.relayed;
+    }
+
+    /** @return false when interrupted (the flag is kept: the warm-up then ends soon) */
+    private static boolean sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**
@@ -174,6 +195,7 @@ final class WarmUp {
         private final byte[] rtcp = {(byte) 0x80, (byte) 201, 0, 1, 0, 0, 0, 'W'}; // an empty RR
         private final DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
         private int seq;
+        private int ssrc = 'W';
         private int burstIndex;
         private int relayed;
 
@@ -188,12 +210,28 @@ final class WarmUp {
             rtp[8] = 'W';
         }
 
-        /** More than the ring and the relay's spare slots hold; what arrives is drained. */
+        /**
+         * More than the ring and the relay's spare slots hold; what arrives is drained. It
+         * opens with what a real stream does now and then and the RTP statistics branch on: a
+         * new SSRC (probation), a jump of thousands (socket drops in a burst; a restart), a
+         * duplicate and a reordered pair. Measured: without them, the first real burst that
+         * lost packets at the socket deoptimised the compiled receive path (unstable_if in
+         * SourceStatistics.update and RtpTracker.track).
+         */
         void flood() throws IOException {
+            ssrc++;
+            rtp[8] = (byte) (ssrc >> 24);
+            rtp[9] = (byte) (ssrc >> 16);
+            rtp[10] = (byte) (ssrc >> 8);
+            rtp[11] = (byte) ssrc;
+            seq += JUMP;
+            sendRtp(seq);
+            sendRtp(seq); // a duplicate
+            sendRtp(seq + 2); // reordered: + 2 before + 1
+            sendRtp(seq + 1);
+            seq += 3;
             for (int i = 0; i < FLOOD; i++, seq++) {
-                rtp[2] = (byte) (seq >> 8);
-                rtp[3] = (byte) seq;
-                src.send(new DatagramPacket(rtp, rtp.length, to));
+                sendRtp(seq);
             }
             sink.setSoTimeout(20);
             try {
@@ -204,6 +242,12 @@ final class WarmUp {
             } catch (SocketTimeoutException e) {
                 sink.setSoTimeout(100); // drained
             }
+        }
+
+        private void sendRtp(int sequence) throws IOException {
+            rtp[2] = (byte) (sequence >> 8);
+            rtp[3] = (byte) sequence;
+            src.send(new DatagramPacket(rtp, rtp.length, to));
         }
 
         void round(Relay relay, int n, long deadline) throws IOException {
