@@ -8,7 +8,7 @@ through its Bench class, and measures with relay-load's C generator and sink:
     and 1 (the sink's per-second figures);
   - 3 s paced runs at 25k and 50k pkt/s: loss.
 Configurations (interleaved, so drift of the host hits each alike): the AOT cache or not, the
-built-in warm-up (default) or --warm-up 0. Writes cold-start.json into OUT.
+built-in warm-up (default) or --warm-up 0 (or another, --warm-up N). Writes cold-start.json into OUT.
 """
 
 import argparse
@@ -114,19 +114,24 @@ def main():
     ap.add_argument("--rtpm-path", required=True)
     ap.add_argument("--cache", required=True, help="the AOT cache file (-XX:AOTCache=)")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--warm-up", type=int, default=0, dest="warm_up",
+                    help="the packets of the shorter warm-up compared with the default (0: none)")
     a = ap.parse_args()
+    cache = ["-XX:AOTCache=" + a.cache]
+    short = dict(relay="rtpm-cold", opts=[]) if a.warm_up == 0 else dict(
+        relay="rtpm", opts=["--warm-up", str(a.warm_up)])
     configs = [
-        dict(label="no cache, warm-up", relay="rtpm", jvm=[]),
-        dict(label="AOT cache, warm-up", relay="rtpm", jvm=["-XX:AOTCache=" + a.cache]),
-        dict(label="no cache, --warm-up 0", relay="rtpm-cold", jvm=[]),
-        dict(label="AOT cache, --warm-up 0", relay="rtpm-cold", jvm=["-XX:AOTCache=" + a.cache]),
+        dict(label="no cache, warm-up", relay="rtpm", jvm=[], opts=[]),
+        dict(label="AOT cache, warm-up", relay="rtpm", jvm=cache, opts=[]),
+        dict(short, label="no cache, --warm-up %d" % a.warm_up, jvm=[]),
+        dict(short, label="AOT cache, --warm-up %d" % a.warm_up, jvm=cache),
     ]
     res = dict(started=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                loadavg_before=open("/proc/loadavg").read().split()[:3], runs=[])
     for i in range(a.runs):
         for cfg in configs:
             ns = argparse.Namespace(mode="full", bin=a.bin, work=a.work, java=a.java,
-                                    rtpm_path=a.rtpm_path, rtpm_opts=[], rtpm_jvm_opts=cfg["jvm"],
+                                    rtpm_path=a.rtpm_path, rtpm_opts=cfg["opts"], rtpm_jvm_opts=cfg["jvm"],
                                     launcher_jvm_opts=[], parts="")
             r = one(driver.Bench(ns), cfg)
             r["run"] = i
