@@ -92,9 +92,14 @@ public final class AotTraining {
             if (code == ExitCodes.OK && Files.exists(Path.of(RingDevice.DEVICE_PATH))) {
                 int ring = freeKernelRing();
                 if (ring >= 0) {
-                    // the warm-up already ran: it is once per JVM in rtpm stream as well
-                    code = relayOnce(Backend.KERNEL, ring, false);
-                    int unconf = cmd("stop", "--backend", "kernel", "--ring", "" + ring, "--unconfigure").code();
+                    int unconf;
+                    try {
+                        // the warm-up already ran: it is once per JVM in rtpm stream as well
+                        code = relayOnce(Backend.KERNEL, ring, false);
+                    } finally {
+                        // the ring was free: leave it so, whatever happened
+                        unconf = cmd("stop", "--backend", "kernel", "--ring", "" + ring, "--unconfigure").code();
+                    }
                     code = code != ExitCodes.OK ? code : unconf;
                 }
             }
