@@ -95,7 +95,7 @@ final class StreamCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "1|2", defaultValue = "" + RelayConfig.DEFAULT_THREADS,
             description = {"1 (default): one thread receives a batch, passes it through the ring and sends"
-                    + " it (run to completion): faster and a lower tail latency when cores are few or shared.",
+                    + " it (run to completion): carries more when cores are few or shared.",
                 "2: an RX thread and a TX thread with the ring between them: when a slow hook or pacing"
                     + " must not hold up receiving (--max-age then drops what waited), or with a core"
                     + " for each thread (--cpu-rx, --cpu-tx)."})
