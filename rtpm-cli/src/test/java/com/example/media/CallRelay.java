@@ -25,7 +25,7 @@ public final class CallRelay {
             }
             dev.start(0);
             RelayConfig cfg = RelayConfig.builder(rxPort, to)  // RTCP: both ports + 1
-                    .hook((packet, length, rtcp) -> !rtcp      // TX thread, zero-copy view
+                    .hook((packet, length, rtcp) -> !rtcp      // sending side, zero-copy view
                             && (packet.get(ValueLayout.JAVA_BYTE, 1) & 0x7F) == COMFORT_NOISE
                             ? PacketHook.DROP : length)
                     .build();
