@@ -51,6 +51,11 @@ final class WarmUp {
     private WarmUp() {
     }
 
+    /** The warm-up ring's folder prefix: the pid in it tells whose folder a leftover is. */
+    static String dirPrefix() {
+        return "rtpm-warmup-" + ProcessHandle.current().pid() + "-";
+    }
+
     static int run(int packets, Duration budget, int threads) {
         long deadline = System.nanoTime() + budget.toNanos();
         InetAddress lo = InetAddress.getLoopbackAddress();
@@ -58,7 +63,7 @@ final class WarmUp {
         try {
             Path shm = Path.of("/dev/shm");
             dir = Files.createTempDirectory(Files.isDirectory(shm) && Files.isWritable(shm) ? shm
-                    : Path.of(System.getProperty("java.io.tmpdir")), "rtpm-warmup-");
+                    : Path.of(System.getProperty("java.io.tmpdir")), dirPrefix());
             DatagramSocket[] sinks = portPair(lo);
             try (RingDevice dev = ShmRingDevice.open(dir);
                     DatagramSocket sink = sinks[0];

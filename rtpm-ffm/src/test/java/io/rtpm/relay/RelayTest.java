@@ -443,7 +443,7 @@ class RelayTest {
     void warmUpRelaysThroughItsOwnLoopbackPairAndLeavesNothingBehind(int threads) throws IOException {
         Path shm = Path.of("/dev/shm");
         Path tmp = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
-        // other processes on this host may warm up meanwhile: only new directories count
+        // other processes on this host may warm up meanwhile: only this JVM's new folders count
         Set<Path> before = warmUpDirs(tmp);
         // at least the packets asked for (then on until the JIT is quiet)
         int relayed = Relay.warmUp(500, Duration.ofSeconds(10), threads);
@@ -467,7 +467,7 @@ class RelayTest {
 
     private static Set<Path> warmUpDirs(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("rtpm-warmup-"))
+            return s.filter(p -> p.getFileName().toString().startsWith(WarmUp.dirPrefix()))
                     .collect(Collectors.toCollection(HashSet::new));
         }
     }
