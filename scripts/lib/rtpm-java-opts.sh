@@ -4,6 +4,7 @@
 # the method profiles of a training run (io.rtpm.cli.AotTraining), so a fresh rtpm reaches
 # compiled code sooner. docs/perf/cold-start.md measures what it changes.
 #
+#   rtpm_module_path ROOT    prints the module path rtpm runs from (the CLI jar and its lib/)
 #   rtpm_java_opts ROOT      prints the extra JVM options, one per line (nothing without a valid cache)
 #   rtpm_aot_stale ROOT      true when the cache should be (re)built: missing or older than the jars,
 #                            another JDK, and no failed attempt for these jars
@@ -14,6 +15,8 @@
 # ROOT is a checkout with rtpm-cli/target built. JAVA_HOME must be set (rtpm_pick_jdk).
 # The cache only serves a JVM started like the training one: --enable-native-access=io.rtpm.ffm,
 # -p CLI_JAR:LIB (absolute or relative), main module io.rtpm.cli. RTPM_AOT=0 turns it off.
+
+rtpm_module_path() { printf '%s\n' "$1/rtpm-cli/target/rtpm-cli-0.1.0-SNAPSHOT.jar:$1/rtpm-cli/target/lib"; }
 
 rtpm_aot_file() { printf '%s\n' "$1/rtpm-cli/target/rtpm.aot"; }
 
@@ -73,8 +76,7 @@ rtpm_aot_build() { # ROOT
 	exec 9>"$f.lock" || return 1
 	flock -n 9 || { exec 9>&-; return 2; }
 	rm -f "$f" "$f.jdk" "$f.failed"
-	if rtpm_aot_train "$JAVA_HOME/bin/java" \
-		"$root/rtpm-cli/target/rtpm-cli-0.1.0-SNAPSHOT.jar:$root/rtpm-cli/target/lib" "$f" "$f.log"; then
+	if rtpm_aot_train "$JAVA_HOME/bin/java" "$(rtpm_module_path "$root")" "$f" "$f.log"; then
 		# the stamp comes last: a cache without it is not used yet
 		rtpm_aot_jdk_id >"$f.jdk"
 	else
