@@ -29,13 +29,15 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--rate", type=int, default=20000)
     ap.add_argument("--secs", type=int, default=15)
+    ap.add_argument("--launcher-jvm-opt", action="append", default=[],
+                    help="a JVM option of the ./rtpm launcher (e.g. its AOT cache): rtpm as users run it")
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="relay-alloc.")
     jfr = os.path.join(work, "rec.jfr")
     rx, tx = 39950, 39952
     err = open(os.path.join(work, "stream.err"), "w")
     p = subprocess.Popen([a.java, "-XX:StartFlightRecording:filename=%s,"
-                          "jdk.ThreadAllocationStatistics#period=1s" % jfr,
+                          "jdk.ThreadAllocationStatistics#period=1s" % jfr] + a.launcher_jvm_opt + [
                           "--enable-native-access=io.rtpm.ffm", "-p", a.rtpm_path, "-m",
                           "io.rtpm.cli/io.rtpm.cli.Rtpm", "stream", "--backend", "shm", "--rx",
                           str(rx), "--tx", str(tx), "--bind", "127.0.0.1", "--json"],
