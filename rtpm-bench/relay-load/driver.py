@@ -28,14 +28,16 @@ MODES = {
 }
 LAT_RATES = [2000, 20000, 100000]
 SWEEP_START = [25000, 50000, 100000, 200000, 400000]
-ALL_RELAYS = ["direct", "c-mmsg", "c-ring", "rtpm", "rtpm-2t", "rtpm-c1", "rtpm-cold", "nio",
-              "socat", "rtpengine"]
-RTPM_RELAYS = ("rtpm", "rtpm-2t", "rtpm-c1", "rtpm-cold")
+ALL_RELAYS = ["direct", "c-mmsg", "c-ring", "rtpm", "rtpm-2t", "rtpm-c1", "rtpm-c1-aot", "rtpm-c2",
+              "rtpm-cold", "nio", "socat", "rtpengine"]
+RTPM_RELAYS = ("rtpm", "rtpm-2t", "rtpm-c1", "rtpm-c1-aot", "rtpm-c2", "rtpm-cold")
 # rtpm: rtpm stream with its defaults (one thread, run to completion) and the launcher's JVM
 # options. rtpm-2t: the same with --threads 2 (RX thread -> ring -> TX thread). rtpm-c1: rtpm
 # stream on a JVM with C1 only (-XX:TieredStopAtLevel=1, without the launcher's options, which
 # may name an AOT cache trained on another configuration): no C2 compilations competing with the
-# relay for 2 cores in its first seconds. rtpm-cold: rtpm stream --warm-up 0, measured only per
+# relay for 2 cores in its first seconds. rtpm-c1-aot: C1 only with the launcher's options (its
+# AOT cache). rtpm-c2: the launcher's options without any -XX:TieredStopAtLevel (the JVM's
+# default tiered compilation, C2 included). rtpm-cold: rtpm stream --warm-up 0, measured only per
 # second after its start (what the warm-up is for).
 ONLY = {"rtpm-cold": ["warmup"]}
 
@@ -170,8 +172,13 @@ class Bench:
             os.makedirs(self.work + "/shm", exist_ok=True)
             shm = tempfile.mkdtemp(dir=self.work + "/shm")
             env = dict(os.environ, RTPM_SHM_DIR=shm)
-            jvm = self.a.rtpm_jvm_opts + (["-XX:TieredStopAtLevel=1"] if name == "rtpm-c1"
-                                          else self.a.launcher_jvm_opts)
+            launcher = [o for o in self.a.launcher_jvm_opts
+                        if not o.startswith("-XX:TieredStopAtLevel=")]
+            jvm = self.a.rtpm_jvm_opts + {
+                "rtpm-c1": ["-XX:TieredStopAtLevel=1"],
+                "rtpm-c1-aot": launcher + ["-XX:TieredStopAtLevel=1"],
+                "rtpm-c2": launcher,
+            }.get(name, self.a.launcher_jvm_opts)
             cmd = [self.a.java, "--enable-native-access=io.rtpm.ffm"] + jvm + [
                 "-p", self.a.rtpm_path, "-m", "io.rtpm.cli/io.rtpm.cli.Rtpm", "stream",
                 "--backend", "shm", "--ring", "0", "--rx", str(rx), "--tx", str(tx),

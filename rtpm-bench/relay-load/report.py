@@ -12,8 +12,8 @@ import os
 import subprocess
 import tempfile
 
-ORDER = ["direct", "c-mmsg", "c-ring", "rtpm", "rtpm-2t", "rtpm-c1", "rtpm-cold", "nio", "socat",
-         "rtpengine"]
+ORDER = ["direct", "c-mmsg", "c-ring", "rtpm", "rtpm-2t", "rtpm-c1", "rtpm-c1-aot", "rtpm-c2",
+         "rtpm-cold", "nio", "socat", "rtpengine"]
 LABEL = {
     "direct": "no relay (gen -> sink)",
     "c-mmsg": "C recvmmsg/sendmmsg, 1 thread",
@@ -21,6 +21,8 @@ LABEL = {
     "rtpm": "rtpm stream (user-space ring, 1 thread)",
     "rtpm-2t": "rtpm stream --threads 2",
     "rtpm-c1": "rtpm stream, JVM with C1 only",
+    "rtpm-c1-aot": "rtpm stream, C1 only, AOT cache",
+    "rtpm-c2": "rtpm stream, tiered JIT (C2), AOT cache",
     "rtpm-cold": "rtpm stream --warm-up 0",
     "nio": "Java NIO DatagramChannel",
     "socat": "socat",
@@ -80,7 +82,7 @@ def main():
             cells.append("-" if not l else "%s / %s / %s (%.2f%%)" % (
                 fmt(l["p50"], 0), fmt(l["p99"], 0), fmt(l["p999"], 0), 100 * l["loss"]))
         md.append("| %s | %s |" % (LABEL[n], " | ".join(cells)))
-    for n in ("rtpm", "rtpm-2t", "rtpm-c1"):
+    for n in ("rtpm", "rtpm-2t", "rtpm-c1", "rtpm-c1-aot", "rtpm-c2"):
         if n not in rel:
             continue
         s = rel[n]
