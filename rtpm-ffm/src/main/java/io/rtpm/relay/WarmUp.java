@@ -47,6 +47,8 @@ final class WarmUp {
     /** A sequence number jump beyond RFC 3550 A.1's MAX_DROPOUT (3000). */
     private static final int JUMP = 5000;
     private static final int SIZE = 172;
+    /** How often the warm-up reads the relay's stats (each read opens the ring: not too often). */
+    private static final long STATS_READ_MILLIS = 2;
     /** The warm-up's own methods: compiled as it runs, never by the real relay. */
     private static final String WARM_UP_CLASS = WarmUp.class.getName();
     /** How often the compiler queue is looked at while the warm-up waits for it. */
@@ -87,7 +89,13 @@ final class WarmUp {
                 try (Relay relay = startOnFreePair(dev, cfg)) {
                     Pump pump = new Pump(src, sink, sinkRtcp, new InetSocketAddress(lo, relay.rtpPort()),
                             new InetSocketAddress(lo, relay.rtcpPort()));
-                    return pumpUntilQuiet(relay, pump, packets, deadline);
+                    Thread reader = statsReader(relay);
+                    try {
+                        return pumpUntilQuiet(relay, pump, packets, deadline);
+                    } finally {
+                        reader.interrupt();
+                        joinQuietly(reader);
+                    }
                 }
             }
         } catch (IOException e) {
@@ -149,6 +157,33 @@ final class WarmUp {
             }
         }
         return pump.relayed;
+    }
+
+    /**
+     * Reads the relay's stats every {@link #STATS_READ_MILLIS} ms while the warm-up runs, as rtpm stream's status
+     * line and a metrics scrape do once a second: each read takes the ring lock, so the relay
+     * thread meets a held lock now, not first under real traffic. Measured
+     * ({@code -Xlog:deoptimization}): without it, the first status line a second after the real
+     * relay started made C2 throw away the relay's compiled receive and send paths
+     * (unstable_if in RingLock.lock and unlock: a lock never found held during the warm-up).
+     */
+    private static Thread statsReader(Relay relay) {
+        return Thread.ofPlatform().name("rtpm-warmup-stats").daemon(true).start(() -> {
+            while (!Thread.currentThread().isInterrupted() && relay.isRunning()) {
+                relay.stats();
+                if (!sleep(STATS_READ_MILLIS)) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** @return false when interrupted (the flag is kept: the warm-up then ends soon) */
@@ -236,7 +271,12 @@ final class WarmUp {
         private final byte[] rtp = new byte[SIZE];
         private final byte[] rtcp = {(byte) 0x80, (byte) 201, 0, 1, 0, 0, 0, 'W'}; // an empty RR
         private final DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
-        private int seq;
+        /**
+         * Starts just below the 16-bit wrap, so the sequence number wraps in the first round, as
+         * a real stream does every 65,536 packets (RFC 3550 A.1 counts a cycle): a wrap first
+         * met under real traffic would throw away the compiled receive path.
+         */
+        private int seq = 0x10000 - 1000;
         private int ssrc = 'W';
         private int burstIndex;
         private int relayed;
@@ -254,24 +294,27 @@ final class WarmUp {
 
         /**
          * More than the ring and the relay's spare slots hold; what arrives is drained. It
-         * opens with what a real stream does now and then and the RTP statistics branch on: a
-         * new SSRC (probation), a jump of thousands (socket drops in a burst; a restart), a
-         * duplicate and a reordered pair. Measured: without them, the first real burst that
-         * lost packets at the socket deoptimised the compiled receive path (unstable_if in
-         * SourceStatistics.update and RtpTracker.track).
+         * opens with what a real stream does now and then and the RTP statistics branch on, on
+         * the source the last round established: a jump of thousands confirmed by the next
+         * packet (a restart; socket drops in a burst), a duplicate and a reordered pair; then
+         * the flood comes from a new SSRC (probation). Measured: without them, the first real
+         * burst that lost packets at the socket deoptimised the compiled receive path
+         * (unstable_if in SourceStatistics.update and RtpTracker.track); with the jump on a new
+         * SSRC only (in probation, another branch), a jump on an established one still did.
          */
         void flood() throws IOException {
+            seq += JUMP;
+            sendRtp(seq);
+            sendRtp(seq + 1); // in sequence after the jump: a restart
+            sendRtp(seq + 1); // a duplicate
+            sendRtp(seq + 3); // reordered: + 3 before + 2
+            sendRtp(seq + 2);
+            seq += 4;
             ssrc++;
             rtp[8] = (byte) (ssrc >> 24);
             rtp[9] = (byte) (ssrc >> 16);
             rtp[10] = (byte) (ssrc >> 8);
             rtp[11] = (byte) ssrc;
-            seq += JUMP;
-            sendRtp(seq);
-            sendRtp(seq); // a duplicate
-            sendRtp(seq + 2); // reordered: + 2 before + 1
-            sendRtp(seq + 1);
-            seq += 3;
             for (int i = 0; i < FLOOD; i++, seq++) {
                 sendRtp(seq);
             }
