@@ -4,6 +4,7 @@
 # the method profiles of a training run (io.rtpm.cli.AotTraining), so a fresh rtpm reaches
 # compiled code sooner. docs/perf/cold-start.md measures what it changes.
 #
+#   rtpm_cli_jar ROOT        prints the CLI jar Maven builds;  rtpm_lib_dir ROOT: its dependencies' folder
 #   rtpm_module_path ROOT    prints the module path rtpm runs from (the CLI jar and its lib/)
 #   rtpm_java_opts ROOT      prints the extra JVM options, one per line (nothing without a valid cache)
 #   rtpm_aot_stale ROOT      true when the cache should be (re)built: missing or older than the jars,
@@ -16,7 +17,9 @@
 # The cache only serves a JVM started like the training one: --enable-native-access=io.rtpm.ffm,
 # -p CLI_JAR:LIB (absolute or relative), main module io.rtpm.cli. RTPM_AOT=0 turns it off.
 
-rtpm_module_path() { printf '%s\n' "$1/rtpm-cli/target/rtpm-cli-0.1.0-SNAPSHOT.jar:$1/rtpm-cli/target/lib"; }
+rtpm_cli_jar() { printf '%s\n' "$1/rtpm-cli/target/rtpm-cli-0.1.0-SNAPSHOT.jar"; }
+rtpm_lib_dir() { printf '%s\n' "$1/rtpm-cli/target/lib"; }
+rtpm_module_path() { printf '%s\n' "$(rtpm_cli_jar "$1"):$(rtpm_lib_dir "$1")"; }
 
 rtpm_aot_file() { printf '%s\n' "$1/rtpm-cli/target/rtpm.aot"; }
 
