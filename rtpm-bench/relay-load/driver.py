@@ -10,6 +10,7 @@ relay-results.json into the output folder; report.py makes the tables and plots 
 import argparse
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -387,10 +388,40 @@ class Bench:
         return summary, out
 
 
+def run_round(b, names, skipped, results, rnd):
+    """One round: every relay in names, in that order, each measurement from a fresh process."""
+    rs = dict(round=rnd, order=names, started=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+              loadavg_before=open("/proc/loadavg").read().split()[:3], relays={}, not_run={})
+    for name in names:
+        log("--- %s (round %d)" % (name, rnd))
+        try:
+            s, pts = b.run_relay(name)
+        except Exception as e:
+            log("%s: not run: %s" % (name, e))
+            rs["not_run"][name] = str(e)
+            skipped.setdefault(name, str(e))
+            continue
+        rs["relays"][name] = s
+        for p in pts:
+            p["round"] = rnd
+        results["points"] += pts
+    rs["loadavg_after"] = open("/proc/loadavg").read().split()[:3]
+    rs["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return rs
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mode", choices=MODES, default="quick")
     ap.add_argument("--relays", default=",".join(ALL_RELAYS))
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="rounds: every relay once per round, the order shuffled each round")
+    ap.add_argument("--repeat-relays", default=None,
+                    help="the relays of rounds 2..N (default: all of --relays); the others run"
+                         " in round 1 only")
+    ap.add_argument("--seed", type=int, default=None,
+                    help="the base of the rounds' shuffle seeds (default: from the clock); round"
+                         " k shuffles with seed + k")
     ap.add_argument("--bin", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--out", required=True)
@@ -407,30 +438,39 @@ def main():
     ap.add_argument("--skip", action="append", default=[],
                     help="RELAY=REASON: reported as not run")
     a = ap.parse_args()
+    if a.repeat < 1:
+        ap.error("--repeat must be at least 1")
     os.makedirs(a.out, exist_ok=True)
     b = Bench(a)
     skipped = dict(s.split("=", 1) for s in a.skip)
-    results = dict(mode=a.mode, started=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                   loadavg_before=open("/proc/loadavg").read().split()[:3], relays={},
+    relays = [n for n in a.relays.split(",") if n]
+    later = relays if a.repeat_relays is None else [
+        n for n in relays if n in a.repeat_relays.split(",")]
+    seed = a.seed if a.seed is not None else int(time.time()) % 100000
+    results = dict(mode=a.mode, repeat=a.repeat, seed=seed, relays_later_rounds=later,
+                   started=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                   loadavg_before=open("/proc/loadavg").read().split()[:3], rounds=[],
                    points=[], not_run=skipped)
-    for name in a.relays.split(","):
+    for name in relays:
         if name in skipped:
             log("%s: not run: %s" % (name, skipped[name]))
-            continue
-        log("--- %s" % name)
-        try:
-            s, pts = b.run_relay(name)
-        except Exception as e:
-            log("%s: not run: %s" % (name, e))
-            skipped[name] = str(e)
-            continue
-        results["relays"][name] = s
-        results["points"] += pts
-    results["loadavg_after"] = open("/proc/loadavg").read().split()[:3]
-    results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    with open(os.path.join(a.out, "relay-results.json"), "w") as f:
-        json.dump(results, f, indent=1)
-    log("wrote %s/relay-results.json" % a.out)
+    for rnd in range(1, a.repeat + 1):
+        names = [n for n in (relays if rnd == 1 else later) if n not in skipped]
+        if a.repeat > 1:
+            # a drift over the run (the host's load, its temperature, the page cache) must not
+            # favour the relays that happen to come early: a new order each round
+            random.Random(seed + rnd).shuffle(names)
+            log("=== round %d of %d, seed %d, order: %s" % (rnd, a.repeat, seed + rnd,
+                                                            ",".join(names)))
+        results["rounds"].append(run_round(b, names, skipped, results, rnd))
+        # round 1's figures, as a one-run file has them (report.py takes the medians over
+        # "rounds"); written after every round, so a run cut short keeps its finished rounds
+        results["relays"] = results["rounds"][0]["relays"]
+        results["loadavg_after"] = open("/proc/loadavg").read().split()[:3]
+        results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        with open(os.path.join(a.out, "relay-results.json"), "w") as f:
+            json.dump(results, f, indent=1)
+        log("wrote %s/relay-results.json (%d of %d rounds)" % (a.out, rnd, a.repeat))
 
 
 if __name__ == "__main__":

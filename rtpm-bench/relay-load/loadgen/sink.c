@@ -10,6 +10,8 @@
  *
  * Ends when EXPECT unique packets arrived, IDLE_MS after the last packet, or after MAX_SECS.
  * Usage: sink PORT EXPECT IDLE_MS MAX_SECS
+ * SINK_TRACE=FILE (diagnostics): also writes one line per unique packet, "index send_ns rx_ns"
+ * (CLOCK_REALTIME, the kernel's arrival stamp), to line up slow packets with a relay's own logs.
  * Says "ready" on stderr once bound; prints one JSON line on stdout at the end.
  */
 #define _GNU_SOURCE
@@ -74,7 +76,9 @@ int main(int argc, char **argv)
 	struct timeval tv = { 0, 50000 };
 	uint64_t expect, uniq = 0, dups = 0, late = 0, first = 0, last = 0, started;
 	uint64_t idle_ns, max_ns, *secs_count, nsec, s, k2;
-	uint32_t *lat, *sec_of, *by_sec, ovfl = 0;
+	uint32_t *lat, *sec_of, *by_sec, ovfl = 0, *t_idx = NULL;
+	uint64_t *t_send = NULL, *t_rx = NULL;
+	const char *trace = getenv("SINK_TRACE");
 	unsigned char *seen;
 	int fd, one = 1, k, max_secs;
 
@@ -98,7 +102,13 @@ int main(int argc, char **argv)
 	seen = calloc(expect / 8 + 1, 1);
 	nsec = max_secs + 2;
 	secs_count = calloc(nsec + 1, sizeof(*secs_count));
-	if (!lat || !sec_of || !by_sec || !seen || !secs_count) {
+	if (trace) {
+		t_idx = malloc(expect * sizeof(*t_idx));
+		t_send = malloc(expect * sizeof(*t_send));
+		t_rx = malloc(expect * sizeof(*t_rx));
+	}
+	if (!lat || !sec_of || !by_sec || !seen || !secs_count ||
+	    (trace && (!t_idx || !t_send || !t_rx))) {
 		fprintf(stderr, "sink: out of memory for %llu samples\n", (unsigned long long)expect);
 		return 1;
 	}
@@ -182,12 +192,29 @@ int main(int argc, char **argv)
 			last = rx;
 			/* a negative delay cannot happen on one clock; clamp rather than wrap */
 			lat[uniq] = rx > stamp ? (rx - stamp > UINT32_MAX ? UINT32_MAX : rx - stamp) : 0;
+			if (trace) {
+				t_idx[uniq] = idx;
+				t_send[uniq] = stamp;
+				t_rx[uniq] = rx;
+			}
 			s = (rx - first) / 1000000000ull;
 			sec_of[uniq] = s < nsec ? s : nsec;
 			uniq++;
 		}
 	}
 
+	if (trace) {
+		FILE *f = fopen(trace, "w");
+
+		if (!f) {
+			fprintf(stderr, "sink: %s: %s\n", trace, strerror(errno));
+			return 1;
+		}
+		for (k2 = 0; k2 < uniq; k2++)
+			fprintf(f, "%u %llu %llu\n", t_idx[k2], (unsigned long long)t_send[k2],
+				(unsigned long long)t_rx[k2]);
+		fclose(f);
+	}
 	/* per second of arrival: count, place, sort each range */
 	for (k2 = 0; k2 < uniq; k2++)
 		secs_count[sec_of[k2]]++;
