@@ -54,7 +54,7 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
         this.geo = geo;
         this.record = record;
         this.token = token;
-        this.journal = new Journal(seg, geo.control());
+        this.journal = new Journal(seg, geo);
         MemorySegment ts = arena.allocate(Libc.TIMESPEC);
         RingLock.initTimeout(ts);
         this.lock = new RingLock(seg, geo.c(ShmLayout.C_LOCK), ts);
@@ -99,7 +99,7 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
             MemorySegment seg = MemorySegment.ofAddress(addr).reinterpret(size, arena,
                     s -> Libc.munmap(s, size));
             if (seg.get(ValueLayout.JAVA_LONG, geo.c(ShmLayout.C_MAGIC)) != ShmLayout.CONTROL_MAGIC) {
-                throw new RtpmException(op, 0, path + " has no rtpm control region:"
+                throw new RtpmException(op, 0, path + " has no rtpm control region of this version:"
                         + " configure the ring again");
             }
             int record = takeRecord(fd, geo);

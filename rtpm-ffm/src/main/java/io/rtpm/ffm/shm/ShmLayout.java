@@ -82,8 +82,12 @@ final class ShmLayout {
     static final long M_PUSH_NS = rtpm_slot_meta.push_ns$offset();
     static final long M_USER_TAG = rtpm_slot_meta.user_tag$offset();
 
-    /** "RTPMSHM1": a control region of this layout version. */
-    static final long CONTROL_MAGIC = 0x314d48534d505452L;
+    /**
+     * "RTPMSHM2": a control region of this layout version. Version 2 (same layout as 1) journals
+     * no slot meta-line mirrors: its rollback re-derives them, which a version 1 process would
+     * not do, so the two must never share a ring file.
+     */
+    static final long CONTROL_MAGIC = 0x324d48534d505452L;
 
     // control line 0: constant
     static final long C_MAGIC = 0;
@@ -134,7 +138,7 @@ final class ShmLayout {
     // line 7: the undo journal's entry count; entries follow
     static final long C_JOURNAL_COUNT = 448;
     static final long C_JOURNAL = 512;
-    /** Entries the journal holds: more than one transition step ever writes. */
+    /** Entries the journal holds: more than one step ever writes (ShmRing.CHUNK and its words). */
     static final int JOURNAL_CAPACITY = 96;
     static final int JOURNAL_ENTRY = 16;
     /** Session records, one cache line each; byte 0 of a record is its OFD lock byte. */

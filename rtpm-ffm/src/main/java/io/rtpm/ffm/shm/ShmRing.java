@@ -70,8 +70,10 @@ import static io.rtpm.ffm.shm.ShmLayout.R_TOKEN;
  * mapped ring file, for one handle (one session record) of one process.
  *
  * <p>Every call takes the ring lock, changes shared words only through the {@link Journal} and
- * commits once per slot transition, so a process killed anywhere leaves either the state before
- * or the state after each transition; the next lock holder rolls back an unfinished one. What the
+ * commits once per step: a data call's chunk of up to {@link #CHUNK} slot transitions (one step
+ * for the relay's batches), each slot of a session's end or a flush. A process killed anywhere
+ * leaves either the state before or the state after each step; the next lock holder rolls back an
+ * unfinished one. What the
  * kernel does in its file release (freeing a dead session's slots and roles) is done here by
  * whoever next notices that the session's record lock is gone: attach, stats, start/stop, a claim
  * that finds the ring full, or a wait that times out ({@link #reapDead()}).
@@ -563,134 +565,49 @@ final class ShmRing implements AutoCloseable {
     }
 
     // ---- data path ------------------------------------------------------------------------
+    //
+    // One commit per chunk of up to CHUNK entries, not per slot transition: each entry journals
+    // only its slot word (the mirror in the meta line is re-derived by a rollback, see Journal),
+    // the FIFO positions, gauges and counters live in locals and are stored once per chunk, the
+    // RTP tracker's state once per chunk too, and a pushed slot's meta line and a FIFO entry
+    // beyond the tail are stored without an entry: nobody reads them before the slot word or the
+    // FIFO position that publishes them, and a rollback un-publishes them. A holder killed in a
+    // chunk leaves the ring as it was before the chunk (before the whole call, for a batch of up
+    // to CHUNK slots, which the relay's are). The outcome of a call that completes is the same as
+    // with a commit per slot: entries run in order up to the first failure.
 
-    /** {@code rtpm_core_claim}; caller holds the lock and checked the role. */
-    private int stepClaim() {
-        if (!running()) {
-            return -Errno.EPIPE;
+    /**
+     * Entries one commit covers at most. One journal entry per entry, plus the chunk's FIFO
+     * positions, gauges and counters (push: 6 and the RTP tracker's 13, the most of the four
+     * operations), must fit the journal.
+     */
+    static final int CHUNK = 64;
+    private static final int CHUNK_WORDS = 6 + RtpTracker.FLUSH_WORDS;
+
+    static {
+        if (CHUNK + CHUNK_WORDS > ShmLayout.JOURNAL_CAPACITY) {
+            throw new AssertionError("a ring chunk would overflow the journal");
         }
-        int i;
-        if (fifoLen(C_FREE_HEAD, C_FREE_TAIL) != 0) {
-            i = fifoOut(geo.freeFifo(), C_FREE_HEAD);
-            j.add32(H_FREE, -1);
-        } else {
-            j.add64(H_OVERRUNS, 1);
-            if (i32(H_DROP_POLICY) != DROP_HEAD || fifoLen(C_READY_HEAD, C_READY_TAIL) == 0) {
-                return -Errno.ENOBUFS;
-            }
-            // a READY slot is the ring's until pop hands it over, and pop takes this lock too
-            i = fifoOut(geo.readyFifo(), C_READY_HEAD);
-            j.add32(H_READY, -1);
-            j.add64(control + C_HEAD_DROPS, 1);
-            j.add64(H_DROPS, 1);
-        }
-        setState(i, SLOT_FILLING, 0);
-        j.add32(control + C_FILLING, 1);
-        return i;
     }
 
-    /** {@code rtpm_core_push}; caller holds the lock and checked the role. */
-    private int stepPush(int index, int len, long nowNs) {
-        if (!running()) {
-            return -Errno.EPIPE;
-        }
-        int err;
-        if (index < 0 || index >= geo.slotCount()) {
-            err = -Errno.ERANGE;
-        } else if (slotState(index) != SLOT_FILLING) {
-            err = -Errno.EBADSLT;
-        } else if (len < 0 || len > geo.maxPayload()) {
-            err = -Errno.EMSGSIZE;
-        } else {
-            err = 0;
-        }
-        if (err != 0) {
-            countInvalid();
-            return err;
-        }
-        long meta = geo.slot(index);
-        int flags = 0;
-        int extSeq = 0;
-        int ts = 0;
-        int ssrc = 0;
-        if ((i32(ShmLayout.H_FLAGS) & CFG_NO_RTP_TRACKING) == 0) {
-            // read once: the producer may rewrite the payload meanwhile
-            long p = meta + ShmLayout.META_SIZE;
-            int b0 = len > 0 ? seg.get(ValueLayout.JAVA_BYTE, p) & 0xff : 0;
-            int b1 = len > 1 ? seg.get(ValueLayout.JAVA_BYTE, p + 1) & 0xff : 0;
-            int seq = 0;
-            int pts = 0;
-            int pssrc = 0;
-            if (len >= 12) {
-                seq = Short.toUnsignedInt(seg.get(BE_SHORT, p + 2));
-                pts = seg.get(BE_INT, p + 4);
-                pssrc = seg.get(BE_INT, p + 8);
-            }
-            rtp.track(len, b0, b1, seq, pts, pssrc);
-            flags = rtp.flags;
-            extSeq = rtp.extSeq;
-            ts = rtp.timestamp;
-            ssrc = rtp.ssrc;
-        }
-        j.put32(meta + M_RTP_SEQ, extSeq);
-        j.put32(meta + M_RTP_TIMESTAMP, ts);
-        j.put32(meta + M_RTP_SSRC, ssrc);
-        j.put32(meta + M_FLAGS, flags);
-        j.put64(meta + M_PUSH_NS, nowNs);
-        setState(index, SLOT_READY, len);
-        fifoIn(geo.readyFifo(), C_READY_TAIL, index);
-        j.add32(H_READY, 1);
-        j.add32(control + C_FILLING, -1);
-        j.add64(H_PUSHED, 1);
-        j.add64(H_BYTES_IN, len);
-        return 0;
+    private long slotWordOf(int index) {
+        return i64(slotWordAt(index));
+    }
+
+    /**
+     * A slot transition inside a chunk: the slot word through the journal, then its mirror as
+     * plain stores (a rollback re-derives the mirror from the word it restores).
+     */
+    private void moveSlot(long meta, int index, int state, int len) {
+        j.put64(slotWordAt(index), ShmLayout.slotWord(len, state));
+        INT.setRelease(seg, meta + M_LEN, len);
+        INT.setRelease(seg, meta + M_STATE, state);
     }
 
     private static final ValueLayout.OfShort BE_SHORT =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt BE_INT =
             ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
-
-    /** {@code rtpm_core_pop}; caller holds the lock. @return len << 32 | index, or -errno */
-    private long stepPop() {
-        if (fifoLen(C_READY_HEAD, C_READY_TAIL) == 0) {
-            if (c32(C_POP_FOUND) != 0) {
-                j.add64(control + C_UNDERRUNS, 1);
-            }
-            j.put32(control + C_POP_FOUND, 0);
-            return running() ? -Errno.EAGAIN : -Errno.EPIPE;
-        }
-        int i = fifoOut(geo.readyFifo(), C_READY_HEAD);
-        j.add32(H_READY, -1);
-        int len = slotLen(i);
-        setState(i, SLOT_CONSUMED, len);
-        j.add32(H_IN_FLIGHT, 1);
-        j.add64(H_POPPED, 1);
-        j.add64(H_BYTES_OUT, len);
-        j.put32(control + C_POP_FOUND, 1);
-        return ((long) len << 32) | i;
-    }
-
-    /** {@code rtpm_core_release}; caller holds the lock. */
-    private int stepRelease(int index, int r) {
-        if (index < 0 || index >= geo.slotCount()) {
-            countInvalid();
-            return -Errno.ERANGE;
-        }
-        int state = slotState(index);
-        if (state == SLOT_CONSUMED && (r & ROLE_CONSUMER) != 0) {
-            j.add32(H_IN_FLIGHT, -1);
-            j.add64(H_RELEASED, 1);
-        } else if (state == SLOT_FILLING && (r & ROLE_PRODUCER) != 0) {
-            j.add32(control + C_FILLING, -1);
-            j.add64(control + C_ABORTED, 1);
-        } else {
-            countInvalid();
-            return -Errno.EBADSLT;
-        }
-        toFree(index);
-        return 0;
-    }
 
     /** Packs a batch outcome: entries done, and the errno of the entry that failed (0: none). */
     static long batchResult(int done, int errno) {
@@ -748,8 +665,8 @@ final class ShmRing implements AutoCloseable {
     /**
      * One batch under one hold of the lock, as the module's {@code rtpm_data_run} and
      * {@code rtpm_batch_chunk}: the role check (EPERM counts as invalid), the producer's reported
-     * drops, then the entries in order up to the first failure, one commit each. A pop batch ends
-     * without error once something was popped and the ring is empty.
+     * drops, then the entries in order up to the first failure, one commit per chunk. A pop batch
+     * ends without error once something was popped and the ring is empty.
      *
      * @param count 1 .. RTPM_BATCH_MAX, checked by the caller
      * @return {@link #batchResult}
@@ -799,58 +716,271 @@ final class ShmRing implements AutoCloseable {
         return result;
     }
 
-    /** Claims up to {@code count} slots into {@code index}; caller holds the lock. */
+    /**
+     * {@code rtpm_core_claim} for up to {@code count} slots into {@code index}: from the FREE FIFO,
+     * or with DROP_HEAD from the READY FIFO's head when none is free; caller holds the lock.
+     */
     private long claimSteps(int[] index, int count) {
-        for (int done = 0; done < count; done++) {
-            int e = stepClaim();
-            j.commit();
-            if (e < 0) {
-                return batchResult(done, -e);
-            }
-            index[done] = e;
+        if (!running()) {
+            return batchResult(0, Errno.EPIPE);
         }
-        return batchResult(count, 0);
+        final long freeFifo = geo.freeFifo();
+        final long readyFifo = geo.readyFifo();
+        final boolean dropHead = i32(H_DROP_POLICY) == DROP_HEAD;
+        final int freeTail = c32(C_FREE_TAIL);
+        final int readyTail = c32(C_READY_TAIL);
+        int freeHead = c32(C_FREE_HEAD);
+        int readyHead = c32(C_READY_HEAD);
+        int free = i32(H_FREE);
+        int ready = i32(H_READY);
+        int filling = c32(C_FILLING);
+        long overruns = i64(H_OVERRUNS);
+        long drops = i64(H_DROPS);
+        long headDrops = i64(control + C_HEAD_DROPS);
+        int done = 0;
+        int err = 0;
+        while (true) {
+            int end = Math.min(count, done + CHUNK);
+            for (; done < end; done++) {
+                int i;
+                if (freeHead != freeTail) {
+                    i = i32(freeFifo + 4L * (freeHead++ & mask));
+                    free--;
+                } else {
+                    overruns++;
+                    if (!dropHead || readyHead == readyTail) {
+                        err = Errno.ENOBUFS;
+                        break;
+                    }
+                    // a READY slot is the ring's until pop hands it over, and pop takes this lock
+                    i = i32(readyFifo + 4L * (readyHead++ & mask));
+                    ready--;
+                    headDrops++;
+                    drops++;
+                }
+                moveSlot(geo.slot(i), i, SLOT_FILLING, 0);
+                filling++;
+                index[done] = i;
+            }
+            j.put32(control + C_FREE_HEAD, freeHead);
+            j.put32(H_FREE, free);
+            j.put32(control + C_READY_HEAD, readyHead);
+            j.put32(H_READY, ready);
+            j.put32(control + C_FILLING, filling);
+            j.put64(H_OVERRUNS, overruns);
+            j.put64(H_DROPS, drops);
+            j.put64(control + C_HEAD_DROPS, headDrops);
+            j.commit();
+            if (err != 0 || done == count) {
+                return batchResult(done, err);
+            }
+        }
     }
 
-    /** Pushes {@code count} slots; caller holds the lock. */
+    /**
+     * {@code rtpm_core_push} for {@code count} FILLING slots: RTP tracking, the meta line, READY
+     * at the FIFO's tail; caller holds the lock.
+     */
     private long pushSteps(int[] index, int[] len, int count, long now) {
-        for (int done = 0; done < count; done++) {
-            int e = stepPush(index[done], len[done], now);
+        if (!running()) {
+            return batchResult(0, Errno.EPIPE);
+        }
+        final boolean track = (i32(ShmLayout.H_FLAGS) & CFG_NO_RTP_TRACKING) == 0;
+        final long readyFifo = geo.readyFifo();
+        final int slots = geo.slotCount();
+        final int maxPayload = geo.maxPayload();
+        int readyTail = c32(C_READY_TAIL);
+        int ready = i32(H_READY);
+        int filling = c32(C_FILLING);
+        long pushed = i64(H_PUSHED);
+        long bytesIn = i64(H_BYTES_IN);
+        if (track) {
+            rtp.begin();
+        }
+        int done = 0;
+        int err = 0;
+        while (true) {
+            int end = Math.min(count, done + CHUNK);
+            for (; done < end; done++) {
+                int index1 = index[done];
+                int n = len[done];
+                if (index1 < 0 || index1 >= slots) {
+                    err = Errno.ERANGE;
+                } else if (ShmLayout.slotState(slotWordOf(index1)) != SLOT_FILLING) {
+                    err = Errno.EBADSLT;
+                } else if (n < 0 || n > maxPayload) {
+                    err = Errno.EMSGSIZE;
+                }
+                if (err != 0) {
+                    countInvalid();
+                    break;
+                }
+                long meta = geo.slot(index1);
+                if (track) {
+                    trackInto(meta, n);
+                } else {
+                    writeMeta(meta, 0, 0, 0, 0);
+                }
+                LONG.setRelease(seg, meta + M_PUSH_NS, now);
+                moveSlot(meta, index1, SLOT_READY, n);
+                // beyond the tail until the tail moves: no journal entry needed
+                INT.setRelease(seg, readyFifo + 4L * (readyTail++ & mask), index1);
+                ready++;
+                filling--;
+                pushed++;
+                bytesIn += n;
+            }
+            j.put32(control + C_READY_TAIL, readyTail);
+            j.put32(H_READY, ready);
+            j.put32(control + C_FILLING, filling);
+            j.put64(H_PUSHED, pushed);
+            j.put64(H_BYTES_IN, bytesIn);
+            if (track) {
+                rtp.flush();
+            }
             j.commit();
-            if (e < 0) {
-                return batchResult(done, -e);
+            if (err != 0 || done == count) {
+                return batchResult(done, err);
             }
         }
-        return batchResult(count, 0);
     }
 
-    /** Pops up to {@code count} slots, stopping without error at an empty ring once one was popped. */
+    /** Tracks a FILLING slot's packet and writes what it found to the slot's meta line. */
+    private void trackInto(long meta, int len) {
+        // read once: the producer may rewrite the payload meanwhile
+        long p = meta + ShmLayout.META_SIZE;
+        int b0 = len > 0 ? seg.get(ValueLayout.JAVA_BYTE, p) & 0xff : 0;
+        int b1 = len > 1 ? seg.get(ValueLayout.JAVA_BYTE, p + 1) & 0xff : 0;
+        int seq = 0;
+        int pts = 0;
+        int pssrc = 0;
+        if (len >= 12) {
+            seq = Short.toUnsignedInt(seg.get(BE_SHORT, p + 2));
+            pts = seg.get(BE_INT, p + 4);
+            pssrc = seg.get(BE_INT, p + 8);
+        }
+        rtp.track(len, b0, b1, seq, pts, pssrc);
+        writeMeta(meta, rtp.extSeq, rtp.timestamp, rtp.ssrc, rtp.flags);
+    }
+
+    /**
+     * A FILLING slot's meta line, as plain stores: the slot is its producer's until the slot word
+     * makes it READY, like its payload, so what a rollback leaves here is never read.
+     */
+    private void writeMeta(long meta, int extSeq, int ts, int ssrc, int flags) {
+        INT.set(seg, meta + M_RTP_SEQ, extSeq);
+        INT.set(seg, meta + M_RTP_TIMESTAMP, ts);
+        INT.set(seg, meta + M_RTP_SSRC, ssrc);
+        INT.set(seg, meta + M_FLAGS, flags);
+    }
+
+    /**
+     * {@code rtpm_core_pop} for up to {@code count} slots, stopping without error at an empty ring
+     * once one was popped; caller holds the lock. An empty ring at the first entry counts an
+     * underrun when the last pop had found something.
+     */
     private long popSteps(int[] index, int[] len, int count) {
-        for (int done = 0; done < count; done++) {
-            if (done > 0 && fifoLen(C_READY_HEAD, C_READY_TAIL) == 0) {
-                return batchResult(done, 0);
+        final long readyFifo = geo.readyFifo();
+        final int readyTail = c32(C_READY_TAIL);
+        int readyHead = c32(C_READY_HEAD);
+        int ready = i32(H_READY);
+        int inFlight = i32(H_IN_FLIGHT);
+        long popped = i64(H_POPPED);
+        long bytesOut = i64(H_BYTES_OUT);
+        int done = 0;
+        int err = 0;
+        while (true) {
+            int end = Math.min(count, done + CHUNK);
+            for (; done < end; done++) {
+                if (readyHead == readyTail) {
+                    if (done == 0) {
+                        if (c32(C_POP_FOUND) != 0) {
+                            j.add64(control + C_UNDERRUNS, 1);
+                        }
+                        j.put32(control + C_POP_FOUND, 0);
+                        err = running() ? Errno.EAGAIN : Errno.EPIPE;
+                    }
+                    break;
+                }
+                int i = i32(readyFifo + 4L * (readyHead++ & mask));
+                ready--;
+                int n = ShmLayout.slotLen(slotWordOf(i));
+                moveSlot(geo.slot(i), i, SLOT_CONSUMED, n);
+                inFlight++;
+                popped++;
+                bytesOut += n;
+                index[done] = i;
+                len[done] = n;
             }
-            long e = stepPop();
+            j.put32(control + C_READY_HEAD, readyHead);
+            j.put32(H_READY, ready);
+            j.put32(H_IN_FLIGHT, inFlight);
+            j.put64(H_POPPED, popped);
+            j.put64(H_BYTES_OUT, bytesOut);
+            if (done > 0) {
+                j.put32(control + C_POP_FOUND, 1);
+            }
             j.commit();
-            if (e < 0) {
-                return batchResult(done, (int) -e);
+            if (err != 0 || done < end || done == count) {
+                return batchResult(done, err);
             }
-            index[done] = (int) e;
-            len[done] = (int) (e >>> 32);
         }
-        return batchResult(count, 0);
     }
 
-    /** Releases {@code count} slots held with roles {@code r}; caller holds the lock. */
+    /**
+     * {@code rtpm_core_release} for {@code count} slots held with roles {@code r}: CONSUMED ones
+     * (consumer) or FILLING ones (producer, an abort) back to FREE; caller holds the lock.
+     */
     private long releaseSteps(int[] index, int count, int r) {
-        for (int done = 0; done < count; done++) {
-            int e = stepRelease(index[done], r);
+        final long freeFifo = geo.freeFifo();
+        final int slots = geo.slotCount();
+        final boolean consumer = (r & ROLE_CONSUMER) != 0;
+        final boolean producer = (r & ROLE_PRODUCER) != 0;
+        int freeTail = c32(C_FREE_TAIL);
+        int free = i32(H_FREE);
+        int inFlight = i32(H_IN_FLIGHT);
+        int filling = c32(C_FILLING);
+        long released = i64(H_RELEASED);
+        long aborted = i64(control + C_ABORTED);
+        int done = 0;
+        int err = 0;
+        while (true) {
+            int end = Math.min(count, done + CHUNK);
+            for (; done < end; done++) {
+                int i = index[done];
+                if (i < 0 || i >= slots) {
+                    err = Errno.ERANGE;
+                    countInvalid();
+                    break;
+                }
+                int state = ShmLayout.slotState(slotWordOf(i));
+                if (state == SLOT_CONSUMED && consumer) {
+                    inFlight--;
+                    released++;
+                } else if (state == SLOT_FILLING && producer) {
+                    filling--;
+                    aborted++;
+                } else {
+                    err = Errno.EBADSLT;
+                    countInvalid();
+                    break;
+                }
+                moveSlot(geo.slot(i), i, SLOT_FREE, 0);
+                // beyond the tail until the tail moves: no journal entry needed
+                INT.setRelease(seg, freeFifo + 4L * (freeTail++ & mask), i);
+                free++;
+            }
+            j.put32(control + C_FREE_TAIL, freeTail);
+            j.put32(H_FREE, free);
+            j.put32(H_IN_FLIGHT, inFlight);
+            j.put32(control + C_FILLING, filling);
+            j.put64(H_RELEASED, released);
+            j.put64(control + C_ABORTED, aborted);
             j.commit();
-            if (e < 0) {
-                return batchResult(done, -e);
+            if (err != 0 || done == count) {
+                return batchResult(done, err);
             }
         }
-        return batchResult(count, 0);
     }
 
     // ---- waiting --------------------------------------------------------------------------

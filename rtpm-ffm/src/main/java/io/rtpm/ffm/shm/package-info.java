@@ -17,7 +17,8 @@
  * <li>{@code RtpTracker}: RFC 3550 A.1 tracking on push, as the module does it.</li>
  * <li>{@code RingLock}, {@code Journal}, {@code ShmHandle}: crash safety. A robust futex lock
  *     whose dead owner is detected through OFD record locks, and an undo journal that makes each
- *     slot transition one atomic commit, so kill -9 at any instruction leaves a consistent ring.</li>
+ *     step (a batch call's chunk of up to 64 slot transitions) one atomic commit, so kill -9 at any
+ *     instruction leaves a consistent ring.</li>
  * </ul>
  *
  * <p>Trust: every process mapping a ring file can write all of it; the backend protects rings
