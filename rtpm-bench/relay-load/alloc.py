@@ -34,6 +34,8 @@ def main():
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="relay-alloc.")
     jfr = os.path.join(work, "rec.jfr")
+    # the ring on tmpfs, as in production and in driver.py (ring_dir says why)
+    ring = tempfile.mkdtemp(prefix="relay-alloc-", dir="/dev/shm")
     rx, tx = 39950, 39952
     err = open(os.path.join(work, "stream.err"), "w")
     p = subprocess.Popen([a.java, "-XX:StartFlightRecording:filename=%s,"
@@ -41,7 +43,7 @@ def main():
                           "--enable-native-access=io.rtpm.ffm", "-p", a.rtpm_path, "-m",
                           "io.rtpm.cli/io.rtpm.cli.Rtpm", "stream", "--backend", "shm", "--rx",
                           str(rx), "--tx", str(tx), "--bind", "127.0.0.1", "--json"],
-                         env=dict(os.environ, RTPM_SHM_DIR=work),
+                         env=dict(os.environ, RTPM_SHM_DIR=ring),
                          stdout=open(os.path.join(work, "stream.json"), "w"), stderr=err)
     deadline = time.time() + 60
     while "relaying" not in open(err.name).read():
@@ -65,6 +67,7 @@ def main():
     with open(os.path.join(work, "stream.json")) as f:
         summary = json.loads(f.read().splitlines()[-1])
     shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(ring, ignore_errors=True)
     series = {}
     for block in text.split("jdk.ThreadAllocationStatistics")[1:]:
         t = re.search(r"startTime = (\d\d:\d\d:\d\d)", block)
