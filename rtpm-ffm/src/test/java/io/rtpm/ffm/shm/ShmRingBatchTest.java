@@ -246,4 +246,21 @@ class ShmRingBatchTest {
             assertEquals(0, s.rtpResets());
         }
     }
+
+    @Test
+    void aRingFileOfTheFirstLayoutVersionIsRefusedAndConfigureReplacesIt() throws Exception {
+        dev.configure(RingConfig.of(0, 4, 200));
+        ShmGeometry g = ShmGeometry.of(4, 200);
+        java.nio.file.Path f = dir.path.resolve("rtpm-0");
+        // version 1 journals slot mirrors and does not re-derive them: the two must not share a ring
+        try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+            b.putLong(0, 0x314d48534d505452L); // "RTPMSHM1"
+            ch.write(b, g.c(ShmLayout.C_MAGIC));
+        }
+        var e = assertThrows(io.rtpm.ffm.RtpmException.class, () -> dev.stats(0));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("of this version"), e.getMessage());
+        dev.configure(RingConfig.of(0, 4, 200));
+        assertEquals(16, stats().free());
+    }
 }
