@@ -7,7 +7,7 @@ import java.lang.invoke.VarHandle;
 /**
  * The undo journal that makes every shared transition one atomic step.
  *
- * <p>The ring lock's holder changes shared words only through {@link #put32}/{@link #put64}, which
+ * <p>The ring lock's holder changes ring state only through {@link #put32}/{@link #put64}, which
  * first append (offset, old value) to the journal in the file, then publish the entry by a release
  * store of the entry count, then store the new value with release. {@link #commit()} is the single
  * store (count = 0) that makes the whole step permanent. A holder killed between two stores leaves
@@ -15,11 +15,13 @@ import java.lang.invoke.VarHandle;
  * which restores the old values newest first, so the ring is exactly as it was before the step.
  * Rollback itself is idempotent: dying in it is recovered by the next rollback.
  *
- * <p>Slot words are special: each has a mirror (state and length) in its slot's meta line, which
- * is derived from the word, never journaled. The holder stores a mirror only after the word's own
- * {@link #put64}, and {@link #rollback()} rewrites the mirror of every slot word it restores, so a
- * step costs one entry per slot transition instead of three (measured: the journal's stores were
- * the largest item of the relay thread's user time).
+ * <p>Words that are no ring state until a journaled word publishes them (a FILLING slot's meta
+ * line, a FIFO entry beyond the tail) are stored without an entry: a rollback un-publishes them.
+ * Slot words are special: each has a mirror (state and length) in its slot's meta line, derived
+ * from the word, which need not be journaled (the data path does not). The holder stores a mirror
+ * only after the word's own {@link #put64}, and {@link #rollback()} rewrites the mirror of every
+ * slot word it restores, so a step costs one entry per slot transition instead of three
+ * (measured: the journal's stores were the largest item of the relay thread's user time).
  *
  * <p>Only the lock holder uses it, so its fields need no synchronisation beyond the lock.
  */

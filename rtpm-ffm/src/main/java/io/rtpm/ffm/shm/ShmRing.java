@@ -69,7 +69,7 @@ import static io.rtpm.ffm.shm.ShmLayout.R_TOKEN;
  * The module's ring rules ({@code rtpm_core_*} in kernel-module/rtp_mgr_ring.h, docs/ABI.md) over a
  * mapped ring file, for one handle (one session record) of one process.
  *
- * <p>Every call takes the ring lock, changes shared words only through the {@link Journal} and
+ * <p>Every call takes the ring lock, changes ring state only through the {@link Journal} and
  * commits once per step: a data call's chunk of up to {@link #CHUNK} slot transitions (one step
  * for the relay's batches), each slot of a session's end or a flush. A process killed anywhere
  * leaves either the state before or the state after each step; the next lock holder rolls back an
