@@ -111,10 +111,19 @@ final class WarmUp {
     /**
      * Relays rounds of packets until at least {@code packets} went through and then two rounds
      * in a row ended with the JIT done with rtpm's code, or until the deadline. A round is quiet
-     * when no compilation of an {@code io.rtpm} method is queued or running (the compiler queue,
-     * as {@code jcmd Compiler.queue} shows it) and none was installed since the round began (the
-     * code cache, as {@code jcmd Compiler.codelist} lists it). While some are queued it waits
-     * instead of pumping: more traffic would only take the cores from the compiler.
+     * when no compilation is queued or running (the compiler queue, as {@code jcmd
+     * Compiler.queue} shows it; the warm-up's own methods aside) and no code of an {@code io.rtpm}
+     * method was installed since the round began (the code cache, as {@code jcmd
+     * Compiler.codelist} lists it). While some are queued it waits instead of pumping: more
+     * traffic would only take the cores from the compiler.
+     *
+     * <p>The queue is looked at whole, not for rtpm's methods only: while the C2 queue is long,
+     * C1 compiles hot methods at tier 2 (counters, no profile) and leaves them there; measured
+     * (docs/perf/relay.md, session 6), the ring's lock wrapper {@code ShmRing.run} stayed at tier 2
+     * through a warm-up whose queue held only JDK methods at its end, and C2 compiled it 2.6 s
+     * into real traffic at 20,000 packets/s, the relay thread waiting behind the compiler thread
+     * for 2-4 ms five times. With the queue empty, tier-2 code moves on under the next round's
+     * traffic, which installs new code and keeps the round from being quiet.
      *
      * <p>Measured on a loaded 2-core host: with the queue alone, the warm-up ended while the
      * ring's batch loops ran C1 code with counters only (tier 2, which a long C2 queue makes the
@@ -132,13 +141,13 @@ final class WarmUp {
         Set<String> code = rtpmCode();
         while (System.nanoTime() < deadline && relay.isRunning()) {
             pump.round(relay, ROUND, deadline);
-            Boolean pending = rtpmCompilationsPending();
+            Boolean pending = compilationsPending();
             boolean roundQuiet;
             if (pending != null) {
                 roundQuiet = !pending;
                 while (pending == Boolean.TRUE && System.nanoTime() < deadline
                         && sleep(COMPILER_POLL_MILLIS)) {
-                    pending = rtpmCompilationsPending();
+                    pending = compilationsPending();
                 }
                 Set<String> now = rtpmCode();
                 if (code != null && now != null && !code.containsAll(now)) {
@@ -198,11 +207,20 @@ final class WarmUp {
     }
 
     /**
-     * @return whether a compilation of rtpm's code is queued or running, or null when the JVM
-     *         does not tell (no DiagnosticCommand MBean)
+     * @return whether a compilation is queued or running (of any method but the warm-up's own),
+     *         or null when the JVM does not tell (no DiagnosticCommand MBean)
      */
-    private static Boolean rtpmCompilationsPending() {
-        return diagnostic("compilerQueue") instanceof String text ? text.contains(" io.rtpm.") : null;
+    private static Boolean compilationsPending() {
+        if (!(diagnostic("compilerQueue") instanceof String text)) {
+            return null;
+        }
+        // "Current compiles:" and one queue per compiler; a task is a line naming a Class::method
+        for (String line : text.split("\n")) {
+            if (line.contains("::") && !line.contains(WARM_UP_CLASS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
