@@ -29,9 +29,12 @@ import java.util.concurrent.TimeUnit;
  * prints are its system calls (the hook's strace pass checks that from outside).
  *
  * <p>Usage: {@code KernelPathClient RING PACKETS WARMUP TRACED GOFILE|- B [B ...]}, as the C
- * client: per B, WARMUP unmeasured and PACKETS timed packets; with a GOFILE, then
- * {@code kernel-bench: trace now}, a wait for that file (strace attaches meanwhile), and TRACED
- * packets per B. One line per run: {@code kernel-bench: client=java pass=timed|traced batch=B
+ * client: WARMUP unmeasured packets per B, an idle second for the JIT, then PACKETS timed packets
+ * per B; with a GOFILE, {@code kernel-bench: warm} and a wait for GOFILE.wide between the
+ * warm-ups and the timed runs (the hook runs the JVM on one vCPU until then, and widens it to
+ * every vCPU before it creates that file: vm-test/README.md, "TCG threads and the guest JVM"),
+ * then {@code kernel-bench: trace now}, a wait for GOFILE (strace attaches meanwhile), and
+ * TRACED packets per B. One line per run: {@code kernel-bench: client=java pass=timed|traced batch=B
  * packets=N ns=T prod_calls=.. prod_waits=.. cons_calls=.. cons_waits=..}.
  * Exits 1 with a message when a packet comes out wrong or the module's counters disagree.
  */
@@ -223,6 +226,21 @@ public final class KernelPathClient {
             try (RingSession p = dev.attach(ring, Role.PRODUCER); RingSession c = dev.attach(ring, Role.CONSUMER)) {
                 Side prod = new Side(p, arena);
                 Side cons = new Side(c, arena);
+                // every warm-up first: the JIT's work (and its patching of compiled code, which
+                // the hook keeps on one vCPU) is done before anything is measured
+                if (warm > 0) {
+                    for (int a = 5; a < args.length; a++) {
+                        new KernelPathClient(warm, Integer.parseInt(args[a]), template).stream(prod, cons);
+                    }
+                    // idle: the two busy threads left the vCPUs no time for the JIT to compile
+                    // what the warm-ups queued (the C client idles alike)
+                    Thread.sleep(IDLE_MS);
+                }
+                if (go != null) {
+                    System.out.println("kernel-bench: warm");
+                    System.out.flush();
+                    awaitFile(go.resolveSibling(go.getFileName() + ".wide"));
+                }
                 // the timed runs, then (with a go file) the traced runs, each bracketed by GET_STATS
                 for (int pass = 0; pass < (go == null ? 1 : 2); pass++) {
                     if (pass == 1) {
@@ -233,12 +251,6 @@ public final class KernelPathClient {
                     for (int a = 5; a < args.length; a++) {
                         int b = Integer.parseInt(args[a]);
                         long count = pass == 0 ? n : traced;
-                        if (warm > 0 && pass == 0) {
-                            new KernelPathClient(warm, b, template).stream(prod, cons);
-                            // idle: the two busy threads left the guest's 2 vCPUs no time for the
-                            // JIT to compile what the warm-up queued (the C client idles alike)
-                            Thread.sleep(IDLE_MS);
-                        }
                         RingStats before = dev.stats(ring); // marker: the measured run starts
                         long ns = new KernelPathClient(count, b, template).stream(prod, cons);
                         RingStats after = dev.stats(ring); // marker: it ended
@@ -267,7 +279,7 @@ public final class KernelPathClient {
         }
     }
 
-    /** Waits (at most 600 s) until the hook has attached strace and created {@code go}. */
+    /** Waits (at most 600 s) until the hook has created {@code go} (strace attached, or the JVM widened). */
     private static void awaitFile(Path go) throws InterruptedException {
         long deadline = System.nanoTime() + 600_000_000_000L;
         while (!Files.exists(go)) {
