@@ -41,9 +41,10 @@ def watch(path, stamps, stop):
         time.sleep(0.002)
 
 
-def thread_times(pid):
+def thread_times(pid, names):
     """{thread name: [ns on a CPU, ns runnable but waiting for one]} of every thread of pid
-    (/proc/PID/task/TID/schedstat; threads of the same name summed)."""
+    (/proc/PID/task/TID/schedstat; threads of the same name summed). names caches each tid's
+    name across calls (one file read a thread and sample fewer)."""
     out = {}
     try:
         tids = os.listdir("/proc/%d/task" % pid)
@@ -51,8 +52,10 @@ def thread_times(pid):
         return out
     for tid in tids:
         try:
-            with open("/proc/%d/task/%s/comm" % (pid, tid)) as f:
-                name = f.read().strip()
+            if tid not in names:
+                with open("/proc/%d/task/%s/comm" % (pid, tid)) as f:
+                    names[tid] = f.read().strip()
+            name = names[tid]
             with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
                 run, wait = (int(v) for v in f.read().split()[:2])
         except (OSError, ValueError):
@@ -65,8 +68,9 @@ def thread_times(pid):
 
 def sample_threads(pid, samples, stop):
     """Appends (wall ns, thread_times) every 5 ms until stop (or the process is gone)."""
+    names = {}
     while not stop.is_set():
-        t = thread_times(pid)
+        t = thread_times(pid, names)
         if not t:
             return
         samples.append((time.time_ns(), t))
@@ -155,11 +159,12 @@ def windows(trace, jvm_log, window_ms, slow_us, lines=(), samples=()):
         first, last = samples[0][1], {}
         for _, t in samples:
             last.update(t)
+        used = {n: ((r - first.get(n, (0, 0))[0]) / 1e6, (w - first.get(n, (0, 0))[1]) / 1e6)
+                for n, (r, w) in last.items()}
         print("over the run, ms on a CPU (waiting for one) per thread of the relay process: "
-              + ", ".join("%s %.0f (%.0f)" % (n, (r - first.get(n, (0, 0))[0]) / 1e6,
-                                                (w - first.get(n, (0, 0))[1]) / 1e6)
-                          for n, (r, w) in sorted(last.items(), key=lambda kv: -kv[1][0])
-                          if r - first.get(n, (0, 0))[0] >= 1e6))
+              + ", ".join("%s %.0f (%.0f)" % (n, r, w)
+                          for n, (r, w) in sorted(used.items(), key=lambda kv: -kv[1][0])
+                          if r >= 1))
     return t0
 
 

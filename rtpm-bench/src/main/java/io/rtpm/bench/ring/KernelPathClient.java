@@ -216,6 +216,10 @@ public final class KernelPathClient {
         long warm = Long.parseLong(args[2]);
         long traced = Long.parseLong(args[3]);
         Path go = "-".equals(args[4]) ? null : Path.of(args[4]);
+        int[] batches = new int[args.length - 5];
+        for (int a = 0; a < batches.length; a++) {
+            batches[a] = Integer.parseInt(args[5 + a]);
+        }
         try (Arena arena = Arena.ofShared(); RingDevice dev = RingDevice.open(Backend.KERNEL)) {
             MemorySegment template = arena.allocate(PKT, 64);
             template.set(ValueLayout.JAVA_BYTE, 0, (byte) 0x80); // V=2, PT 0 (PCMU), as the C client
@@ -229,8 +233,8 @@ public final class KernelPathClient {
                 // every warm-up first: the JIT's work (and its patching of compiled code, which
                 // the hook keeps on one vCPU) is done before anything is measured
                 if (warm > 0) {
-                    for (int a = 5; a < args.length; a++) {
-                        new KernelPathClient(warm, Integer.parseInt(args[a]), template).stream(prod, cons);
+                    for (int b : batches) {
+                        new KernelPathClient(warm, b, template).stream(prod, cons);
                     }
                     // idle: the two busy threads left the vCPUs no time for the JIT to compile
                     // what the warm-ups queued (the C client idles alike)
@@ -248,8 +252,7 @@ public final class KernelPathClient {
                         System.out.flush();
                         awaitFile(go);
                     }
-                    for (int a = 5; a < args.length; a++) {
-                        int b = Integer.parseInt(args[a]);
+                    for (int b : batches) {
                         long count = pass == 0 ? n : traced;
                         RingStats before = dev.stats(ring); // marker: the measured run starts
                         long ns = new KernelPathClient(count, b, template).stream(prod, cons);
