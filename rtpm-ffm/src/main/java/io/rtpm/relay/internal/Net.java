@@ -94,14 +94,14 @@ public final class Net {
     }
 
     @SuppressWarnings("restricted") // binding libc's socket calls is this class's purpose
-    private static MethodHandle bind(String name, FunctionDescriptor fd) {
+    static MethodHandle bind(String name, FunctionDescriptor fd) {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError(
                 "libc has no symbol '" + name + "': the rtpm relay needs Linux with glibc or musl"));
         return LINKER.downcallHandle(symbol, fd, ERRNO);
     }
 
     @SuppressWarnings("restricted") // as bind
-    private static MethodHandle bindFast(String name, FunctionDescriptor fd) {
+    static MethodHandle bindFast(String name, FunctionDescriptor fd) {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError(
                 "libc has no symbol '" + name + "': the rtpm relay needs Linux with glibc or musl"));
         return LINKER.downcallHandle(symbol, fd);
@@ -158,11 +158,11 @@ public final class Net {
         return arena.allocate(CAPTURE);
     }
 
-    private static int result(MemorySegment cs, int r) {
+    static int result(MemorySegment cs, int r) {
         return r == -1 ? -(int) ERRNO_VH.get(cs, 0L) : r;
     }
 
-    private static RuntimeException rethrow(Throwable t) {
+    static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException e) {
             return e;
         }
