@@ -37,6 +37,7 @@ public final class EngineConfig {
     private final int legsPerWorker;
     private final Path countersDirectory;
     private final EngineListener listener;
+    private final IoDesign ioDesign;
 
     private EngineConfig(Builder b) {
         this.localAddress = b.localAddress;
@@ -61,6 +62,7 @@ public final class EngineConfig {
         this.legsPerWorker = b.legsPerWorker;
         this.countersDirectory = b.countersDirectory;
         this.listener = b.listener;
+        this.ioDesign = b.ioDesign;
     }
 
     /**
@@ -141,7 +143,10 @@ public final class EngineConfig {
         return ringOrder;
     }
 
-    /** @return the largest datagram a slot holds (larger ones are truncated and counted invalid) */
+    /**
+     * @return the largest datagram a slot holds (larger ones are truncated and counted invalid);
+     *         rings the engine configures get room for io_uring's headroom besides
+     */
     public int maxPayload() {
         return maxPayload;
     }
@@ -181,6 +186,11 @@ public final class EngineConfig {
         return listener;
     }
 
+    /** @return how the workers move packets ({@link IoDesign#AUTO} by default) */
+    public IoDesign ioDesign() {
+        return ioDesign;
+    }
+
     /** Builds an {@link EngineConfig}; every setter returns the builder. */
     public static final class Builder {
         private final InetAddress localAddress;
@@ -205,6 +215,7 @@ public final class EngineConfig {
         private int legsPerWorker = 8192;
         private Path countersDirectory;
         private EngineListener listener = new EngineListener() { };
+        private IoDesign ioDesign = IoDesign.AUTO;
 
         private Builder(InetAddress localAddress) {
             this.localAddress = Objects.requireNonNull(localAddress, "localAddress");
@@ -351,6 +362,12 @@ public final class EngineConfig {
         /** @param l who hears of events (called on worker threads: must return quickly) */
         public Builder listener(EngineListener l) {
             this.listener = Objects.requireNonNull(l, "listener");
+            return this;
+        }
+
+        /** @param d the I/O design: io_uring, epoll, or the best this host allows */
+        public Builder ioDesign(IoDesign d) {
+            this.ioDesign = Objects.requireNonNull(d, "ioDesign");
             return this;
         }
 

@@ -20,7 +20,8 @@ import java.nio.charset.StandardCharsets;
  * 208  drops, one word per {@link DropCause}                          (16 words reserved)
  * 336  SSRC entries: ssrc (bit 32: present), received, extended max, lost, jitter (-1: no clock rate)
  *      x {@link #SSRC_ENTRIES}
- * 416  receive errors, send errors (other than "nothing now"), the last errno
+ * 416  receive errors, send errors (other than "nothing now"), the last errno, receives
+ *      re-armed after the provided-buffer ring ran dry (io_uring)
  * </pre>
  *
  * A reader checks the generation before and after reading a block; a change means the leg was
@@ -59,11 +60,12 @@ final class LegCounters {
     static final long RECEIVE_ERRORS = 416;
     static final long SEND_ERRORS = 424;
     static final long LAST_ERRNO = 432;
+    static final long RECEIVE_REARMS = 440;
 
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
     static {
-        if (DropCause.values().length > 16 || SSRCS + SSRC_ENTRIES * SSRC_ENTRY > RECEIVE_ERRORS || LAST_ERRNO + 8 > BLOCK) {
+        if (DropCause.values().length > 16 || SSRCS + SSRC_ENTRIES * SSRC_ENTRY > RECEIVE_ERRORS || RECEIVE_REARMS + 8 > BLOCK) {
             throw new ExceptionInInitializerError("leg counter block overflows");
         }
     }

@@ -25,6 +25,7 @@ public final class LegStats {
     private final long otherNonRtp;
     private final long receiveErrors;
     private final long sendErrors;
+    private final long receiveRearms;
     private final Map<DropCause, Long> drops;
     private final List<SsrcStats> ssrcs;
 
@@ -41,6 +42,7 @@ public final class LegStats {
         otherNonRtp = LegCounters.get(s, b, LegCounters.OTHER_NON_RTP);
         receiveErrors = LegCounters.get(s, b, LegCounters.RECEIVE_ERRORS);
         sendErrors = LegCounters.get(s, b, LegCounters.SEND_ERRORS);
+        receiveRearms = LegCounters.get(s, b, LegCounters.RECEIVE_REARMS);
         Map<DropCause, Long> d = new EnumMap<>(DropCause.class);
         for (DropCause c : DropCause.values()) {
             d.put(c, LegCounters.drops(s, b, c));
@@ -130,6 +132,11 @@ public final class LegStats {
     /** @return sends that failed (their packets count as {@link DropCause#SEND_ERROR}) */
     public long sendErrors() {
         return sendErrors;
+    }
+
+    /** @return receives re-armed after the provided-buffer ring ran dry (io_uring design) */
+    public long receiveRearms() {
+        return receiveRearms;
     }
 
     /** @return drops of one cause */

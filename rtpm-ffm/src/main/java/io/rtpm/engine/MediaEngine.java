@@ -14,6 +14,7 @@ import io.rtpm.ffm.RingLayout;
 import io.rtpm.ffm.RingStats;
 import io.rtpm.ffm.RtpmException;
 import io.rtpm.relay.internal.Epoll;
+import io.rtpm.relay.internal.IoUring;
 
 /**
  * The media engine: many calls, each with two (or more) legs, relayed by a fixed pool of worker
@@ -48,10 +49,12 @@ public final class MediaEngine implements AutoCloseable {
     private final Worker[] workers;
     private final ConcurrentHashMap<String, Call> calls = new ConcurrentHashMap<>();
     private final long fileLimit;
+    private final IoDesign design;
     private volatile Throwable failure;
     private volatile boolean closed;
 
-    private MediaEngine(RingDevice device, EngineConfig config, long fileLimit) {
+    private MediaEngine(RingDevice device, EngineConfig config, long fileLimit, IoDesign design) {
+        this.design = design;
         this.device = device;
         this.config = config;
         this.ports = new PortAllocator(config);
@@ -82,13 +85,28 @@ public final class MediaEngine implements AutoCloseable {
                     + " rtcp-mux): at most ~" + Math.max(0, (limit - 256) / 4) + " calls; raise the hard"
                     + " limit (LimitNOFILE= in the systemd unit, ulimit -Hn)");
         }
-        MediaEngine e = new MediaEngine(device, config, limit);
+        IoDesign design = config.ioDesign();
+        if (design != IoDesign.EPOLL) {
+            boolean uring = IoUring.available();
+            if (!uring && design == IoDesign.IO_URING) {
+                throw new RtpmException("start the engine on io_uring", 0, "this process may not use io_uring"
+                        + " (no kernel support, seccomp, or kernel.io_uring_disabled): choose epoll or auto");
+            }
+            if (!uring) {
+                LOG.log(System.Logger.Level.WARNING, "io_uring is not available to this process (no kernel"
+                        + " support, seccomp, or kernel.io_uring_disabled): the engine runs on epoll");
+            }
+            design = uring ? IoDesign.IO_URING : IoDesign.EPOLL;
+        }
+        LOG.log(System.Logger.Level.INFO, "media engine: " + config.workers() + " workers on " + design
+                + ", rings from " + config.firstRing() + " (" + device.backend() + ")");
+        MediaEngine e = new MediaEngine(device, config, limit, design);
         for (int i = 0; i < config.workers(); i++) {
             prepareRing(device, config, config.firstRing() + i);
         }
         try {
             for (int i = 0; i < e.workers.length; i++) {
-                e.workers[i] = new Worker(e, device, config, i);
+                e.workers[i] = new Worker(e, device, config, i, design);
                 e.workers[i].start();
             }
         } catch (RuntimeException ex) {
@@ -101,7 +119,8 @@ public final class MediaEngine implements AutoCloseable {
     private static void prepareRing(RingDevice device, EngineConfig config, int ring) {
         RingStats st = device.stats(ring);
         if (!st.configured()) {
-            device.configure(RingConfig.of(ring, config.ringOrder(), config.maxPayload()).withRtpTracking(false));
+            device.configure(RingConfig.of(ring, config.ringOrder(), config.maxPayload() + UringPath.HEADROOM)
+                    .withRtpTracking(false));
         } else {
             RingLayout l = device.layout(ring);
             if (l.rtpTracking()) {
@@ -183,6 +202,11 @@ public final class MediaEngine implements AutoCloseable {
     /** @return port pairs in use (legs) */
     public int portPairsInUse() {
         return ports.inUse();
+    }
+
+    /** @return the I/O design its workers run ({@link IoDesign#AUTO} resolved) */
+    public IoDesign design() {
+        return design;
     }
 
     /** @return the backend its rings run on */

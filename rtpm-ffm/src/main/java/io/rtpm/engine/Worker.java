@@ -26,15 +26,14 @@ import io.rtpm.rtp.PacketKind;
  * lock and no hand-off. Changes from other threads arrive as commands ({@link #call}), which it
  * runs between batches; an eventfd in its epoll set wakes it for them.
  *
- * <p>One pass: epoll_wait; for each ready socket, recvmmsg into claimed ring slots
- * ({@link PacketPath}); every {@link EngineConfig#batch()} forwarded packets, and at the end of
- * the pass, one push and one pop of the ring and the sends, grouped by socket; then the timers.
+ * <p>The loop: commands; one pass of its I/O design ({@link EpollPath} or {@link UringPath}),
+ * which waits for traffic or a wake-up for at most one timer tick and forwards what came; the
+ * timers (rtpengine's timeouts) every 100 ms.
  */
 final class Worker {
 
-    /** epoll data of the eventfd; legs use {@code slot << 1 | rtcp}. */
+    /** The wake-up eventfd's tag in the I/O path's wait set; legs use {@code slot << 1 | rtcp}. */
     static final long WAKE = -1L;
-    private static final int MAX_EVENTS = 256;
     private static final long TICK_NANOS = 100_000_000L;
     private static final int TICK_MILLIS = 100;
 
@@ -46,7 +45,7 @@ final class Worker {
     private final RingDevice device;
     private final int ringId;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
-    private final int epfd;
+    private final IoDesign design;
     private final int eventFd;
     private final CounterFile counters;
     final MemorySegment counterSegment;
@@ -61,15 +60,17 @@ final class Worker {
     private Call[] calls = new Call[64];
     private int callCount;
     private long nextTick;
-    PacketPath path;
+    IoPath path;
+    private boolean pathOpen;
 
-    Worker(MediaEngine engine, RingDevice device, EngineConfig config, int index) {
+    Worker(MediaEngine engine, RingDevice device, EngineConfig config, int index, IoDesign design) {
         this.engine = engine;
         this.device = device;
         this.config = config;
         this.listener = config.listener();
         this.index = index;
         this.ringId = config.firstRing() + index;
+        this.design = design;
         int capacity = config.legsPerWorker();
         this.legs = new LegState[capacity];
         this.freeSlots = new int[capacity];
@@ -78,24 +79,10 @@ final class Worker {
         }
         this.freeCount = capacity;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cs = Net.newCapture(arena);
-            int ep = Epoll.create(cs);
-            if (ep < 0) {
-                throw new RtpmException("create worker " + index + "'s epoll set", -ep, "epoll_create1(2) failed");
-            }
-            int ev = Epoll.eventfd(cs);
+            int ev = Epoll.eventfd(Net.newCapture(arena));
             if (ev < 0) {
-                Libc.close(ep);
                 throw new RtpmException("create worker " + index + "'s wake-up eventfd", -ev, "eventfd(2) failed");
             }
-            MemorySegment event = arena.allocate(16, 8);
-            int r = Epoll.ctl(cs, event, ep, Epoll.EPOLL_CTL_ADD, ev, Epoll.EPOLLIN, WAKE);
-            if (r < 0) {
-                Libc.close(ep);
-                Libc.close(ev);
-                throw new RtpmException("add the eventfd to worker " + index + "'s epoll set", -r, "epoll_ctl(2) failed");
-            }
-            this.epfd = ep;
             this.eventFd = ev;
         }
         this.counters = CounterFile.create(config.countersDirectory(), "worker-" + index + ".counters", capacity);
@@ -126,9 +113,9 @@ final class Worker {
     private void run() {
         try (Arena arena = Arena.ofConfined();
                 RingSession session = device.attach(ringId, EnumSet.of(Role.PRODUCER, Role.CONSUMER))) {
-            path = new PacketPath(this, session, arena);
-            MemorySegment events = arena.allocate(Epoll.EVENT_SIZE * MAX_EVENTS, 8);
-            MemorySegment eight = arena.allocate(8, 8);
+            path = design == IoDesign.IO_URING ? new UringPath(this, session, arena, eventFd)
+                    : new EpollPath(this, session, arena, eventFd);
+            pathOpen = true;
             if (config.cpu(index) >= 0) {
                 int r = Net.pinCurrentThread(config.cpu(index));
                 if (r < 0) {
@@ -140,26 +127,16 @@ final class Worker {
             nextTick = System.nanoTime() + TICK_NANOS;
             while (!stopRequested) {
                 runCommands();
-                int n = Epoll.waitFast(epfd, events, MAX_EVENTS, TICK_MILLIS);
+                path.pass(TICK_MILLIS);
                 long now = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    long data = Epoll.data(events, i);
-                    if (data == WAKE) {
-                        Epoll.drain(eight, eventFd);
-                        continue;
-                    }
-                    LegState leg = legs[(int) (data >>> 1)];
-                    if (leg != null) {
-                        path.receive(leg, (data & 1) != 0, now);
-                    }
-                }
-                path.flush(now);
                 if (now - nextTick >= 0) {
                     tick(now);
                     nextTick = now + TICK_NANOS;
                 }
             }
+            endAll();
             runCommands();
+            pathOpen = false;
             path.close();
         } catch (RuntimeException | Error e) {
             if (!started.isDone()) {
@@ -168,16 +145,22 @@ final class Worker {
                 engine.workerFailed(this, e);
             }
         } finally {
-            for (int i = callCount - 1; i >= 0; i--) {
-                try {
-                    end(calls[i], CallEndReason.ENGINE_STOPPED);
-                } catch (RuntimeException e) {
-                    // keep closing the others
-                }
+            if (callCount > 0) {
+                endAll(); // the loop failed: the path may be gone, its sockets still close
             }
             Runnable c;
             while ((c = commands.poll()) != null) {
                 c.run(); // their futures complete; the calls they name are gone
+            }
+        }
+    }
+
+    private void endAll() {
+        for (int i = callCount - 1; i >= 0; i--) {
+            try {
+                end(calls[i], CallEndReason.ENGINE_STOPPED);
+            } catch (RuntimeException e) {
+                // keep closing the others
             }
         }
     }
@@ -236,30 +219,23 @@ final class Worker {
                     + (legs.length - freeCount) + " legs, its most (legsPerWorker): raise it or add workers");
         }
         long now = System.nanoTime();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cs = Net.newCapture(arena);
-            MemorySegment event = arena.allocate(16, 8);
-            int done = 0;
-            try {
-                for (LegState l : call.legs) {
-                    int slot = freeSlots[--freeCount];
-                    l.slot = slot;
-                    l.block = counters.allocate();
-                    LegCounters.open(counterSegment, l.block, call.id() + "/" + l.index);
-                    l.generation = LegCounters.get(counterSegment, l.block, LegCounters.GENERATION);
-                    legs[slot] = l;
-                    done++;
-                    register(cs, event, l.ports.rtp().fd(), (long) slot << 1, call, l);
-                    if (!l.mux) {
-                        register(cs, event, l.ports.rtcp().fd(), (long) slot << 1 | 1, call, l);
-                    }
-                }
-            } catch (RuntimeException e) {
-                for (int i = 0; i < done; i++) {
-                    release(call.legs[i]);
-                }
-                throw e;
+        int done = 0;
+        try {
+            for (LegState l : call.legs) {
+                int slot = freeSlots[--freeCount];
+                l.slot = slot;
+                l.block = counters.allocate();
+                LegCounters.open(counterSegment, l.block, call.id() + "/" + l.index);
+                l.generation = LegCounters.get(counterSegment, l.block, LegCounters.GENERATION);
+                legs[slot] = l;
+                done++;
+                path.register(l);
             }
+        } catch (RuntimeException e) {
+            for (int i = 0; i < done; i++) {
+                release(call.legs[i]);
+            }
+            throw e;
         }
         for (LegState l : call.legs) {
             l.peer = call.legs[peerOf(l.spec, l.index, call.legs.length)];
@@ -273,14 +249,6 @@ final class Worker {
         call.position = callCount;
         calls[callCount++] = call;
         legCount.addAndGet(call.legs.length);
-    }
-
-    private void register(MemorySegment cs, MemorySegment event, int fd, long data, Call call, LegState l) {
-        int r = Epoll.ctl(cs, event, epfd, Epoll.EPOLL_CTL_ADD, fd, Epoll.EPOLLIN, data);
-        if (r < 0) {
-            throw new RtpmException("add leg " + l.index + " of call " + call.id() + " to worker " + index
-                    + "'s epoll set", -r, "epoll_ctl(2) failed");
-        }
     }
 
     private static int peerOf(LegSpec spec, int leg, int count) {
@@ -311,7 +279,7 @@ final class Worker {
             l.rtcpLatch.reset(s.learning(), s.strictSource(), s.mediaHandover(), window, false, 0, 0, 0, now);
             l.rtcpLearned = false;
         }
-        path.writeNames(l);
+        path.destinations().write(l);
     }
 
     /** Applies an update (worker thread). */
@@ -360,13 +328,8 @@ final class Worker {
         if (l.slot < 0) {
             return;
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cs = Net.newCapture(arena);
-            MemorySegment event = arena.allocate(16, 8);
-            Epoll.ctl(cs, event, epfd, Epoll.EPOLL_CTL_DEL, l.ports.rtp().fd(), 0, 0);
-            if (!l.mux) {
-                Epoll.ctl(cs, event, epfd, Epoll.EPOLL_CTL_DEL, l.ports.rtcp().fd(), 0, 0);
-            }
+        if (path != null && pathOpen) {
+            path.unregister(l);
         }
         l.finalStats = LegStats.read(counterSegment, l.block);
         legs[l.slot] = null;
@@ -431,7 +394,6 @@ final class Worker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Libc.close(epfd);
         Libc.close(eventFd);
         counters.close();
     }

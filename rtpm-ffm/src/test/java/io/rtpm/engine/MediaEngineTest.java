@@ -31,7 +31,7 @@ import io.rtpm.ffm.RingDevice;
 import io.rtpm.ffm.shm.ShmRingDevice;
 import io.rtpm.rtp.PacketKind;
 
-/** The media engine on real UDP sockets (loopback), on the user-space ring. */
+/** The media engine on real UDP sockets (loopback), on the user-space ring, epoll design. */
 class MediaEngineTest {
 
     static final InetAddress LO = InetAddress.getLoopbackAddress();
@@ -88,8 +88,13 @@ class MediaEngineTest {
         }
     }
 
+    /** @return the I/O design these tests run on (MediaEngineUringTest runs them on io_uring) */
+    IoDesign design() {
+        return IoDesign.EPOLL;
+    }
+
     private MediaEngine start(Consumer<EngineConfig.Builder> tune) {
-        EngineConfig.Builder b = EngineConfig.builder(LO).workers(2).ports(46000, 46199)
+        EngineConfig.Builder b = EngineConfig.builder(LO).workers(2).ports(46000, 46199).ioDesign(design())
                 .rings(0, 8, 1500).listener(recorder).portQuarantine(Duration.ZERO);
         tune.accept(b);
         engine = MediaEngine.start(dev, b.build());
@@ -363,7 +368,7 @@ class MediaEngineTest {
     @Test
     void ipv6Legs() throws Exception {
         InetAddress v6 = InetAddress.getByName("::1");
-        engine = MediaEngine.start(dev, EngineConfig.builder(v6).workers(1).ports(46200, 46299)
+        engine = MediaEngine.start(dev, EngineConfig.builder(v6).workers(1).ports(46200, 46299).ioDesign(design())
                 .rings(0, 8, 1500).listener(recorder).build());
         try (Endpoint a = Endpoint.open(v6, 1); Endpoint bb = Endpoint.open(v6, 2)) {
             Call call = engine.addCall(CallSpec.builder("v6").leg(fixed(a)).leg(fixed(bb)).build());
@@ -421,7 +426,7 @@ class MediaEngineTest {
     void aPortRangeThatRunsOutGivesAClearErrorKeepsNothingAndRecovers() throws Exception {
         // 4 pairs; one port bound by someone else
         try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(LO, 46302))) {
-            engine = MediaEngine.start(dev, EngineConfig.builder(LO).workers(1).ports(46300, 46307)
+            engine = MediaEngine.start(dev, EngineConfig.builder(LO).workers(1).ports(46300, 46307).ioDesign(design())
                     .rings(0, 8, 1500).portQuarantine(Duration.ofMillis(500)).build());
             try (Endpoint a = Endpoint.open(LO, 1); Endpoint bb = Endpoint.open(LO, 2)) {
                 Call first = engine.addCall(CallSpec.builder("one").leg(fixed(a)).leg(fixed(bb)).build());

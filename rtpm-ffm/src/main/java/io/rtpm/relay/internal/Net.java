@@ -94,17 +94,19 @@ public final class Net {
     }
 
     @SuppressWarnings("restricted") // binding libc's socket calls is this class's purpose
-    static MethodHandle bind(String name, FunctionDescriptor fd) {
+    static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... more) {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError(
                 "libc has no symbol '" + name + "': the rtpm relay needs Linux with glibc or musl"));
-        return LINKER.downcallHandle(symbol, fd, ERRNO);
+        Linker.Option[] options = java.util.Arrays.copyOf(more, more.length + 1);
+        options[more.length] = ERRNO;
+        return LINKER.downcallHandle(symbol, fd, options);
     }
 
     @SuppressWarnings("restricted") // as bind
-    static MethodHandle bindFast(String name, FunctionDescriptor fd) {
+    static MethodHandle bindFast(String name, FunctionDescriptor fd, Linker.Option... more) {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError(
                 "libc has no symbol '" + name + "': the rtpm relay needs Linux with glibc or musl"));
-        return LINKER.downcallHandle(symbol, fd);
+        return LINKER.downcallHandle(symbol, fd, more);
     }
 
     /**
