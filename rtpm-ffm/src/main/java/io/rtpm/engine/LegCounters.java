@@ -3,7 +3,6 @@ package io.rtpm.engine;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The layout of one leg's counter block and its single-writer accessors, in the style of
@@ -99,14 +98,17 @@ final class LegCounters {
         return get(s, block, DROPS + 8L * cause.ordinal());
     }
 
-    /** Clears a block and makes it live with a new generation and label (the owning worker only). */
-    static void open(MemorySegment s, long block, String label) {
+    /** Clears a block and makes it live with a new generation and its UTF-8 label (the owning worker only). */
+    static void open(MemorySegment s, long block, byte[] b) {
         long generation = get(s, block, GENERATION) + 1;
         set(s, block, STATE, 0);
-        s.asSlice(block + 16, BLOCK - 16).fill((byte) 0);
-        byte[] b = label.getBytes(StandardCharsets.UTF_8);
+        for (long o = 16; o < BLOCK; o += 8) {
+            set(s, block, o, 0); // word by word: no slice, nothing allocated
+        }
         int n = Math.min(b.length, LABEL_MAX);
-        MemorySegment.copy(b, 0, s, ValueLayout.JAVA_BYTE, block + LABEL, n);
+        for (int i = 0; i < n; i++) {
+            s.set(ValueLayout.JAVA_BYTE, block + LABEL + i, b[i]);
+        }
         s.set(ValueLayout.JAVA_INT, block + LABEL_LENGTH, n);
         for (int i = 0; i < SSRC_ENTRIES; i++) {
             set(s, block, SSRCS + i * SSRC_ENTRY + SSRC_JITTER, -1);

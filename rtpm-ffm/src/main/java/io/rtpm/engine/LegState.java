@@ -41,7 +41,11 @@ final class LegState {
     long ptLow;
     long ptHigh;
     PayloadClockRates rates;
+    /** Made with the leg and restarted per new SSRC, so the worker allocates nothing. */
     final SourceStatistics[] ssrcs = new SourceStatistics[SSRCS];
+    int ssrcCount;
+    /** The counter block's label, made on the control thread. */
+    final byte[] label;
     final boolean[] ssrcRated = new boolean[SSRCS];
     int currentSsrc = -1;
     long overflowRtp;
@@ -57,6 +61,10 @@ final class LegState {
         this.spec = spec;
         this.mux = spec.rtcpMux();
         this.family = ipv6 ? Net.AF_INET6 : Net.AF_INET;
+        for (int i = 0; i < SSRCS; i++) {
+            ssrcs[i] = new SourceStatistics(0, 0, 0);
+        }
+        this.label = (call.id() + "/" + index).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Applies the filters of a spec (not the remote: see {@link Worker}). */

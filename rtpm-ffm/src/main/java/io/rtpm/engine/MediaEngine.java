@@ -1,6 +1,7 @@
 package io.rtpm.engine;
 
 import java.net.Inet6Address;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -182,6 +183,19 @@ public final class MediaEngine implements AutoCloseable {
             calls.remove(spec.id(), call);
             throw ex;
         }
+    }
+
+    /**
+     * Warms the engine up before its first real call: a few loopback calls per worker carry
+     * traffic until the JIT is done with rtpm's code, on the workers, rings and I/O design that
+     * will carry the real calls, then are removed (docs/perf/cold-start.md says why).
+     *
+     * @param budget the most time to take (typically 2-5 s)
+     * @return packets relayed
+     */
+    public int warmUp(Duration budget) {
+        checkOpen();
+        return EngineWarmUp.run(this, config.localAddress(), 20_000, budget);
     }
 
     /** @return the running call of that id, or null */

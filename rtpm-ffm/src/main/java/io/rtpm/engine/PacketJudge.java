@@ -164,14 +164,15 @@ final class PacketJudge {
         SourceStatistics s = e >= 0 ? leg.ssrcs[e] : null;
         if (s == null || s.ssrc() != ssrc) {
             e = -1;
-            for (int i = 0; i < LegState.SSRCS; i++) {
-                if (leg.ssrcs[i] != null && leg.ssrcs[i].ssrc() == ssrc) {
+            for (int i = 0; i < leg.ssrcCount; i++) {
+                if (leg.ssrcs[i].ssrc() == ssrc) {
                     e = i;
                 }
             }
             if (e < 0) {
                 e = leg.currentSsrc < 0 ? 0 : (leg.currentSsrc + 1) % LegState.SSRCS;
-                leg.ssrcs[e] = new SourceStatistics(ssrc, seq, now); // once per new SSRC
+                leg.ssrcCount = Math.max(leg.ssrcCount, e + 1);
+                leg.ssrcs[e].restart(ssrc, seq, now); // made with the leg: nothing allocated here
                 leg.ssrcRated[e] = false;
                 long base = LegCounters.SSRCS + e * LegCounters.SSRC_ENTRY;
                 LegCounters.set(counters, leg.block, base + LegCounters.SSRC_RECEIVED, 0);

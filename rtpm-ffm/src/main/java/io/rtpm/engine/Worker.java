@@ -225,7 +225,7 @@ final class Worker {
                 int slot = freeSlots[--freeCount];
                 l.slot = slot;
                 l.block = counters.allocate();
-                LegCounters.open(counterSegment, l.block, call.id() + "/" + l.index);
+                LegCounters.open(counterSegment, l.block, l.label);
                 l.generation = LegCounters.get(counterSegment, l.block, LegCounters.GENERATION);
                 legs[slot] = l;
                 done++;

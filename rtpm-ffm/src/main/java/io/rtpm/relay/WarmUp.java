@@ -2,8 +2,6 @@ package io.rtpm.relay;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -13,16 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.stream.Stream;
-
-import javax.management.JMException;
-import javax.management.ObjectName;
 
 import io.rtpm.ffm.RingConfig;
 import io.rtpm.ffm.RingDevice;
 import io.rtpm.ffm.shm.ShmRingDevice;
+import io.rtpm.relay.internal.JitQuiet;
 
 /**
  * Relays packets through a private relay (a throwaway user-space ring and a loopback socket
@@ -51,8 +45,6 @@ final class WarmUp {
     private static final long STATS_READ_MILLIS = 2;
     /** The warm-up's own methods: compiled as it runs, never by the real relay. */
     private static final String WARM_UP_CLASS = WarmUp.class.getName();
-    /** How often the compiler queue is looked at while the warm-up waits for it. */
-    private static final long COMPILER_POLL_MILLIS = 20;
 
     private WarmUp() {
     }
@@ -108,64 +100,12 @@ final class WarmUp {
         }
     }
 
-    /**
-     * Relays rounds of packets until at least {@code packets} went through and then two rounds
-     * in a row ended with the JIT done with rtpm's code, or until the deadline. A round is quiet
-     * when no compilation is queued or running (the compiler queue, as {@code jcmd
-     * Compiler.queue} shows it; the warm-up's own methods aside) and no code of an {@code io.rtpm}
-     * method was installed since the round began (the code cache, as {@code jcmd
-     * Compiler.codelist} lists it). While some are queued it waits instead of pumping: more
-     * traffic would only take the cores from the compiler.
-     *
-     * <p>The queue is looked at whole, not for rtpm's methods only: while the C2 queue is long,
-     * C1 compiles hot methods at tier 2 (counters, no profile) and leaves them there; measured
-     * (docs/perf/relay.md, session 6), the ring's lock wrapper {@code ShmRing.run} stayed at tier 2
-     * through a warm-up whose queue held only JDK methods at its end, and C2 compiled it 2.6 s
-     * into real traffic at 20,000 packets/s, the relay thread waiting behind the compiler thread
-     * for 2-4 ms five times. With the queue empty, tier-2 code moves on under the next round's
-     * traffic, which installs new code and keeps the round from being quiet.
-     *
-     * <p>Measured on a loaded 2-core host: with the queue alone, the warm-up ended while the
-     * ring's batch loops ran C1 code with counters only (tier 2, which a long C2 queue makes the
-     * JVM choose) and nothing of rtpm's was queued; the first real traffic then moved them to
-     * tiers 3 and 4, and C2 compiled them for half a second under 100,000 packets/s (p99 in the
-     * first second 50-90 ms). A tier change installs new code, which the code list shows. A long
-     * compilation finishing late is why one quiet round is not enough.
-     */
     private static int pumpUntilQuiet(Relay relay, Pump pump, int packets, long deadline)
             throws IOException {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean watchTime = jit != null && jit.isCompilationTimeMonitoringSupported();
-        long last = watchTime ? jit.getTotalCompilationTime() : 0;
-        int quiet = 0;
-        Set<String> code = rtpmCode();
-        while (System.nanoTime() < deadline && relay.isRunning()) {
+        return JitQuiet.untilQuiet(() -> {
             pump.round(relay, ROUND, deadline);
-            Boolean pending = compilationsPending();
-            boolean roundQuiet;
-            if (pending != null) {
-                roundQuiet = !pending;
-                while (pending == Boolean.TRUE && System.nanoTime() < deadline
-                        && sleep(COMPILER_POLL_MILLIS)) {
-                    pending = compilationsPending();
-                }
-                Set<String> now = rtpmCode();
-                if (code != null && now != null && !code.containsAll(now)) {
-                    roundQuiet = false; // new code: a tier changed during the round
-                }
-                code = now;
-            } else {
-                // no compiler queue to look at: fall back to the compilation time
-                long now = watchTime ? jit.getTotalCompilationTime() : 0;
-                roundQuiet = now == last;
-                last = now;
-            }
-            quiet = roundQuiet ? quiet + 1 : 0;
-            if (pump.relayed >= packets && ((pending == null && !watchTime) || quiet >= 2)) {
-                break;
-            }
-        }
-        return pump.relayed;
+            return pump.relayed;
+        }, relay::isRunning, packets, deadline, WARM_UP_CLASS);
     }
 
     /**
@@ -203,53 +143,6 @@ final class WarmUp {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    /**
-     * @return whether a compilation is queued or running (of any method but the warm-up's own),
-     *         or null when the JVM does not tell (no DiagnosticCommand MBean)
-     */
-    private static Boolean compilationsPending() {
-        if (!(diagnostic("compilerQueue") instanceof String text)) {
-            return null;
-        }
-        // "Current compiles:" and one queue per compiler; a task is a line naming a Class::method
-        for (String line : text.split("\n")) {
-            if (line.contains("::") && !line.contains(WARM_UP_CLASS)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * @return the compiled code of rtpm's methods, one "id level osr method" entry per piece
-     *         (the warm-up's own left out), or null when the JVM does not tell
-     */
-    private static Set<String> rtpmCode() {
-        if (!(diagnostic("compilerCodelist") instanceof String text)) {
-            return null;
-        }
-        // lines: compile id, level, osr flag, method, addresses
-        Set<String> code = new HashSet<>();
-        for (String line : text.split("\n")) {
-            String[] f = line.split(" ", 5);
-            if (f.length >= 4 && f[3].startsWith("io.rtpm.") && !f[3].startsWith(WARM_UP_CLASS)) {
-                code.add(f[0] + " " + f[1] + " " + f[2] + " " + f[3]);
-            }
-        }
-        return code;
-    }
-
-    /** @return what the DiagnosticCommand operation printed, or null when unavailable */
-    private static Object diagnostic(String operation) {
-        try {
-            return ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), operation,
-                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
-        } catch (JMException | RuntimeException e) {
-            return null;
         }
     }
 

@@ -7,11 +7,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.management.ThreadMXBean;
@@ -19,7 +22,9 @@ import com.sun.management.ThreadMXBean;
 import io.rtpm.engine.Call;
 import io.rtpm.engine.CallSpec;
 import io.rtpm.engine.EndpointLearning;
+import io.rtpm.engine.DropCause;
 import io.rtpm.engine.EngineConfig;
+import io.rtpm.engine.IoDesign;
 import io.rtpm.engine.LegSpec;
 import io.rtpm.engine.LegStats;
 import io.rtpm.engine.MediaEngine;
@@ -27,15 +32,18 @@ import io.rtpm.ffm.Backend;
 import io.rtpm.ffm.RingDevice;
 
 /**
- * The engine as the relay under test of rtpm-bench/calls-load: sets up N two-way calls whose
- * endpoints live on their own loopback addresses (A of call i at {@code --a-net} + i + 1, B at
- * {@code --b-net} + i + 1, all on {@code --endpoint-port}), writes the calls file the C generator
- * and sink read (rtpm-bench/calls-load/README.md), prints {@code engine-calls: ready}, runs for
- * {@code --seconds}, then writes every leg's counters and the bytes the worker threads allocated
- * from the ready line to the end (ThreadMXBean), and exits 0 (1 when a worker failed).
+ * The engine as a relay under test of rtpm-bench/calls-load (its README has the contract): sets
+ * up N two-way calls whose endpoints live on their own loopback addresses (A of call i at
+ * 127.2.hi.lo, B at 127.3.hi.lo, hi.lo = i / 256, i % 256, all on {@code --endpoint-port}), writes
+ * the calls file the C generator and sink read (to a temporary name, then renamed), prints
+ * {@code engine-calls: ready}, and runs until SIGTERM (or {@code --seconds}). Then it writes every
+ * call's counters to {@code --stats-file} ({@code call dir received sent send_errors}) and prints
+ * the bytes the worker threads allocated from the ready line to the end (ThreadMXBean).
  *
  * <p>{@code --churn K} adds and removes K further calls during the run, from another thread,
- * spread evenly: the traffic of the N calls must not notice (issue 16, section 4).
+ * spread over {@code --churn-seconds}: the traffic of the N calls must not notice (issue 16,
+ * section 4). {@code --design epoll|io_uring|auto}, {@code --backend auto|kernel|shm},
+ * {@code --workers T}, {@code --pin} (worker i on CPU i).
  */
 public final class EngineCalls {
 
@@ -46,85 +54,130 @@ public final class EngineCalls {
         Map<String, String> o = options(args);
         int calls = Integer.parseInt(o.getOrDefault("calls", "500"));
         int workers = Integer.parseInt(o.getOrDefault("workers", "2"));
-        int seconds = Integer.parseInt(o.getOrDefault("seconds", "30"));
+        int seconds = Integer.parseInt(o.getOrDefault("seconds", "0"));
         int churn = Integer.parseInt(o.getOrDefault("churn", "0"));
-        int portMin = Integer.parseInt(o.getOrDefault("port-min", "30000"));
-        int portMax = Integer.parseInt(o.getOrDefault("port-max", "40999"));
-        int endpointPort = Integer.parseInt(o.getOrDefault("endpoint-port", "40000"));
+        int churnSeconds = Integer.parseInt(o.getOrDefault("churn-seconds", "20"));
+        int portMin = Integer.parseInt(o.getOrDefault("port-min", "50000"));
+        int portMax = Integer.parseInt(o.getOrDefault("port-max", "59999"));
+        int endpointPort = Integer.parseInt(o.getOrDefault("endpoint-port", "41000"));
         int firstRing = Integer.parseInt(o.getOrDefault("ring", "0"));
         InetAddress local = InetAddress.getByName(o.getOrDefault("local", "127.0.0.1"));
-        int aNet = v4(o.getOrDefault("a-net", "127.2.0.0"));
-        int bNet = v4(o.getOrDefault("b-net", "127.3.0.0"));
         Path callsFile = Path.of(o.getOrDefault("calls-file", "calls.tsv"));
-        Path countersOut = Path.of(o.getOrDefault("counters-out", "engine-counters.tsv"));
+        Path statsFile = o.containsKey("stats-file") ? Path.of(o.get("stats-file")) : null;
         Backend backend = Backend.valueOf(o.getOrDefault("backend", "auto").toUpperCase());
-        int[] pin = o.containsKey("pin") ? java.util.Arrays.stream(o.get("pin").split(","))
-                .mapToInt(Integer::parseInt).toArray() : new int[0];
+        IoDesign design = IoDesign.valueOf(o.getOrDefault("design", "auto").toUpperCase());
+        int[] pin = new int[o.containsKey("pin") ? workers : 0];
+        for (int i = 0; i < pin.length; i++) {
+            pin[i] = i;
+        }
 
         EngineConfig cfg = EngineConfig.builder(local).workers(workers).pin(pin).ports(portMin, portMax)
-                .rings(firstRing, 12, 1500).socketBuffers(1 << 20, 1 << 20)
+                .rings(firstRing, 12, 1500).socketBuffers(1 << 20, 1 << 20).ioDesign(design)
                 .timeout(Duration.ZERO).legsPerWorker(Math.max(64, 2 * (calls + churn) / workers + 64))
                 .build();
-        try (RingDevice dev = RingDevice.open(backend); MediaEngine engine = MediaEngine.start(dev, cfg)) {
-            System.out.println("engine-calls: backend " + engine.backend() + ", " + workers + " workers, fd limit "
-                    + engine.fileLimit());
-            List<Call> list = new ArrayList<>(calls);
-            long t0 = System.nanoTime();
-            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(callsFile))) {
-                w.println("# index a_endpoint b_endpoint relay_a_side relay_b_side");
-                for (int i = 0; i < calls; i++) {
-                    InetSocketAddress a = new InetSocketAddress(addr(aNet + i + 1), endpointPort);
-                    InetSocketAddress b = new InetSocketAddress(addr(bNet + i + 1), endpointPort);
-                    Call c = engine.addCall(CallSpec.builder("call-" + i)
-                            .leg(LegSpec.builder().remote(a).learning(EndpointLearning.OFF).build())
-                            .leg(LegSpec.builder().remote(b).learning(EndpointLearning.OFF).build()).build());
-                    list.add(c);
-                    w.println(i + "\t" + hp(a) + "\t" + hp(b) + "\t" + hp(c.localRtp(0)) + "\t" + hp(c.localRtp(1)));
-                }
+        RingDevice dev = RingDevice.open(backend);
+        MediaEngine engine = MediaEngine.start(dev, cfg);
+        System.out.println("engine-calls: backend " + engine.backend() + ", " + workers + " workers on "
+                + engine.design() + ", fd limit " + engine.fileLimit());
+        int warm = Integer.parseInt(o.getOrDefault("warm-up", "5"));
+        if (warm > 0) {
+            long w0 = System.nanoTime();
+            int n = engine.warmUp(Duration.ofSeconds(warm));
+            System.out.printf("engine-calls: warmed up on %d packets in %.1f s%n", n, (System.nanoTime() - w0) / 1e9);
+        }
+        List<Call> list = new ArrayList<>(calls);
+        long heap0 = usedHeap();
+        long t0 = System.nanoTime();
+        Path tmp = callsFile.resolveSibling(callsFile.getFileName() + ".tmp");
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(tmp))) {
+            w.println("# pid " + ProcessHandle.current().pid());
+            w.println("# index a_endpoint b_endpoint relay_a_side relay_b_side");
+            for (int i = 0; i < calls; i++) {
+                InetSocketAddress a = new InetSocketAddress(endpoint(2, i), endpointPort);
+                InetSocketAddress b = new InetSocketAddress(endpoint(3, i), endpointPort);
+                Call c = engine.addCall(CallSpec.builder("call-" + i)
+                        .leg(LegSpec.builder().remote(a).learning(EndpointLearning.OFF).build())
+                        .leg(LegSpec.builder().remote(b).learning(EndpointLearning.OFF).build()).build());
+                list.add(c);
+                w.println(i + " " + hp(a) + " " + hp(b) + " " + hp(c.localRtp(0)) + " " + hp(c.localRtp(1)));
             }
-            System.out.printf("engine-calls: %d calls set up in %.0f ms%n", calls, (System.nanoTime() - t0) / 1e6);
-            ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-            Map<Long, Long> before = workerAllocations(mx);
-            System.out.println("engine-calls: ready");
-            System.out.flush();
-            AtomicLong churned = new AtomicLong();
-            Thread churner = churn > 0 ? Thread.ofPlatform().name("churn").start(() ->
-                    churn(engine, churn, seconds, endpointPort, churned)) : null;
-            Thread.sleep(Duration.ofSeconds(seconds));
-            if (churner != null) {
-                churner.join();
+        }
+        Files.move(tmp, callsFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        System.out.printf("engine-calls: %d calls set up in %.0f ms; heap %d bytes a call%n", calls,
+                (System.nanoTime() - t0) / 1e6, (usedHeap() - heap0) / Math.max(1, calls));
+        ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Map<Long, Long> before = workerAllocations(mx);
+        int settle = Integer.parseInt(o.getOrDefault("alloc-after", "5"));
+        Map<Long, Long>[] steady = newMaps();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                finished.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            Map<Long, Long> after = workerAllocations(mx);
-            long allocated = 0;
-            for (Map.Entry<Long, Long> e : after.entrySet()) {
-                allocated += e.getValue() - before.getOrDefault(e.getKey(), e.getValue());
+            Runtime.getRuntime().halt(0); // SIGTERM is how the driver ends a relay: not a failure
+        }));
+        System.out.println("engine-calls: ready");
+        System.out.flush();
+        AtomicLong churned = new AtomicLong();
+        Thread churner = churn > 0 ? Thread.ofPlatform().name("churn").daemon(true).start(() ->
+                churn(engine, churn, churnSeconds, endpointPort, churned)) : null;
+        long readyNanos = System.nanoTime();
+        if (stop.await(settle, TimeUnit.SECONDS) == false && (seconds == 0 || settle < seconds)) {
+            steady[0] = workerAllocations(mx); // the steady state starts once traffic has settled
+            if (seconds > 0) {
+                stop.await(Math.max(0, seconds * 1_000_000_000L - (System.nanoTime() - readyNanos)),
+                        TimeUnit.NANOSECONDS);
+            } else {
+                stop.await();
             }
-            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(countersOut))) {
-                w.println("# index leg rx_packets tx_packets rtcp_rx rtcp_tx drops receive_errors send_errors");
+        }
+        Map<Long, Long> after = workerAllocations(mx);
+        long allocated = allocatedBetween(before, after);
+        long steadyAllocated = steady[0] == null ? -1 : allocatedBetween(steady[0], after);
+        long drops = 0;
+        if (statsFile != null) {
+            Path st = statsFile.resolveSibling(statsFile.getFileName() + ".tmp");
+            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(st))) {
+                w.println("call\tdir\treceived\tsent\tsend_errors");
                 for (int i = 0; i < list.size(); i++) {
-                    for (int leg = 0; leg < 2; leg++) {
-                        LegStats s = list.get(i).stats(leg);
-                        w.println(i + "\t" + leg + "\t" + s.rxPackets() + "\t" + s.txPackets() + "\t"
-                                + s.rtcpReceived() + "\t" + s.rtcpSent() + "\t" + s.drops() + "\t"
-                                + s.receiveErrors() + "\t" + s.sendErrors());
-                        if (s.drops() > 0) {
-                            System.out.println("engine-calls: call " + i + " leg " + leg + " dropped: " + s);
-                        }
+                    LegStats a = list.get(i).stats(0);
+                    LegStats b = list.get(i).stats(1);
+                    drops += a.drops() + b.drops();
+                    // AB: received on the A side, sent out of the B side
+                    w.println(i + "\tAB\t" + a.rxPackets() + "\t" + b.txPackets() + "\t" + b.drops(DropCause.SEND_ERROR));
+                    w.println(i + "\tBA\t" + b.rxPackets() + "\t" + a.txPackets() + "\t" + a.drops(DropCause.SEND_ERROR));
+                    if (a.drops() + b.drops() > 0 && drops < 20) {
+                        System.out.println("engine-calls: call " + i + " dropped: A " + a + " B " + b);
                     }
                 }
             }
-            System.out.println("engine-calls: churned " + churned.get() + " calls; worker threads allocated "
-                    + allocated + " bytes over the run");
-            if (engine.failure() != null) {
-                System.out.println("engine-calls: a worker failed: " + engine.failure());
-                System.exit(1);
-            }
+            Files.move(st, statsFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        System.out.println("engine-calls: churned " + churned.get() + " calls; " + drops
+                + " drops; worker threads allocated " + allocated + " bytes from ready to stop, "
+                + steadyAllocated + " from " + settle + " s after ready to stop");
+        Throwable failure = engine.failure();
+        if (churner != null) {
+            churner.interrupt();
+        }
+        engine.close();
+        dev.close();
+        if (failure != null) {
+            System.out.println("engine-calls: a worker failed: " + failure);
+        }
+        finished.countDown();
+        if (seconds > 0) {
+            System.exit(failure != null ? 1 : 0);
         }
     }
 
     private static void churn(MediaEngine engine, int count, int seconds, int endpointPort, AtomicLong done) {
-        long spacing = Duration.ofSeconds(seconds).toNanos() * 8 / 10 / Math.max(1, count);
-        long next = System.nanoTime() + Duration.ofSeconds(seconds).toNanos() / 10;
+        long spacing = Duration.ofSeconds(seconds).toNanos() / Math.max(1, count);
+        long next = System.nanoTime();
         int live = Math.min(50, count);
         Call[] window = new Call[live];
         for (int i = 0; i < count; i++) {
@@ -134,10 +187,13 @@ public final class EngineCalls {
             }
             next += spacing;
             int k = i % live;
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
             if (window[k] != null) {
                 window[k].remove();
             }
-            InetSocketAddress far = new InetSocketAddress(addr(v4("127.9.0.0") + i + 1), endpointPort + 2);
+            InetSocketAddress far = new InetSocketAddress(endpoint(9, i % 65536), endpointPort + 2);
             window[k] = engine.addCall(CallSpec.builder("churn-" + i)
                     .leg(LegSpec.builder().remote(far).build()).leg(LegSpec.builder().remote(far).build()).build());
             done.incrementAndGet();
@@ -147,6 +203,28 @@ public final class EngineCalls {
                 c.remove();
             }
         }
+    }
+
+    /** @return the heap in use after a full collection (for the heap per call) */
+    private static long usedHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<Long, Long>[] newMaps() {
+        return new Map[1];
+    }
+
+    private static long allocatedBetween(Map<Long, Long> from, Map<Long, Long> to) {
+        long n = 0;
+        for (Map.Entry<Long, Long> e : to.entrySet()) {
+            n += e.getValue() - from.getOrDefault(e.getKey(), e.getValue());
+        }
+        return n;
     }
 
     private static Map<Long, Long> workerAllocations(ThreadMXBean mx) {
@@ -163,21 +241,10 @@ public final class EngineCalls {
         return a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
-    private static int v4(String dotted) throws IllegalArgumentException {
-        String[] p = dotted.split("\\.");
-        if (p.length != 4) {
-            throw new IllegalArgumentException(dotted + " is not a dotted IPv4 address");
-        }
-        int v = 0;
-        for (String x : p) {
-            v = v << 8 | Integer.parseInt(x);
-        }
-        return v;
-    }
-
-    private static InetAddress addr(int v) {
+    /** 127.NET.hi.lo with hi.lo = i / 256, i % 256: the calls-load endpoint rule. */
+    private static InetAddress endpoint(int net, int i) {
         try {
-            return InetAddress.getByAddress(new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
+            return InetAddress.getByAddress(new byte[] {127, (byte) net, (byte) (i >>> 8), (byte) i});
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -186,10 +253,11 @@ public final class EngineCalls {
     private static Map<String, String> options(String[] args) {
         Map<String, String> o = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 == args.length) {
-                throw new IllegalArgumentException("usage: EngineCalls --name value ...; bad or lone '" + args[i] + "'");
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("usage: EngineCalls --name value ... [--pin]; bad '" + args[i] + "'");
             }
-            o.put(args[i].substring(2), args[++i]);
+            boolean flag = i + 1 == args.length || args[i + 1].startsWith("--");
+            o.put(args[i].substring(2), flag ? "" : args[++i]);
         }
         return o;
     }

@@ -26,7 +26,7 @@ public final class SourceStatistics {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    private final int ssrc;
+    private int ssrc;
 
     // A.1
     private int maxSeq;
@@ -64,11 +64,34 @@ public final class SourceStatistics {
      * @param arrivalNanos its arrival time (any monotonic clock, e.g. {@link System#nanoTime()})
      */
     public SourceStatistics(int ssrc, int firstSeq, long arrivalNanos) {
+        restart(ssrc, firstSeq, arrivalNanos);
+    }
+
+    /**
+     * Starts this state over for a new source, as the constructor does, without allocating: a
+     * relay keeps one per stream and reuses it when the stream's SSRC changes.
+     *
+     * @param ssrc the source
+     * @param firstSeq its first packet's sequence number
+     * @param arrivalNanos its arrival time
+     * @return this
+     */
+    public SourceStatistics restart(int ssrc, int firstSeq, long arrivalNanos) {
         this.ssrc = ssrc;
+        haveTransit = false;
+        transit = 0;
+        jitterQ4 = 0;
+        clockRate = 0;
+        duplicates = 0;
+        reordered = 0;
+        lastSr = 0;
+        lastSrArrivalNanos = 0;
+        haveSr = false;
         this.firstArrivalNanos = arrivalNanos;
         initSeq(firstSeq & 0xFFFF);
         maxSeq = (firstSeq - 1) & 0xFFFF;
         probation = MIN_SEQUENTIAL;
+        return this;
     }
 
     private void initSeq(int seq) {
