@@ -120,7 +120,7 @@ final class WarmUp {
         return Thread.ofPlatform().name("rtpm-warmup-stats").daemon(true).start(() -> {
             while (!Thread.currentThread().isInterrupted() && relay.isRunning()) {
                 relay.stats();
-                if (!sleep(STATS_READ_MILLIS)) {
+                if (!JitQuiet.sleep(STATS_READ_MILLIS)) {
                     return;
                 }
             }
@@ -132,17 +132,6 @@ final class WarmUp {
             t.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** @return false when interrupted (the flag is kept: the warm-up then ends soon) */
-    private static boolean sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

@@ -89,7 +89,7 @@ public final class JitQuiet {
     }
 
     /** @return false when interrupted (the flag is kept: the warm-up then ends soon) */
-    private static boolean sleep(long millis) {
+    public static boolean sleep(long millis) {
         try {
             Thread.sleep(millis);
             return true;
