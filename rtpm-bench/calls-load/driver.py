@@ -195,6 +195,7 @@ class Point:
             self.stop_relay(p)
         if p is not None:
             r["relay_exit"] = p.returncode
+            r["relay_log"] = self.tail("relay.log")
         self.judge(r)
         return r
 
@@ -330,6 +331,10 @@ def check(a, runner):
             fails.append("%d relay counters differ from gen's and the sink's (first: %s)"
                          % (rbad, first))
         relay_note = "the relay's own counters agree" if not rbad else "the relay's counters differ"
+    if r.get("relay_exit"):
+        fails.append("the relay exited %d: %s" % (r["relay_exit"], r.get("relay_log", "")))
+    elif r.get("relay_log"):
+        log("the relay said: " + r["relay_log"])
     verdict = ("FAIL: " + "; ".join(fails) if fails else
                "ok, every stream's counts equal in gen and sink")
     print("check: %s %d calls x %g s, %d thread(s): %s. %d packets sent, %d received from the "
@@ -380,6 +385,8 @@ def main():
     if a.calls < 1 or a.calls > 65536 or not a.threads or a.seconds <= 0:
         ap.error("--calls 1..65536, --threads and --seconds > 0")
     os.makedirs(a.out, exist_ok=True)
+    # SIGTERM (run in the background ignores SIGINT) unwinds: the point's relay is stopped
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     runner = Runner(a)
     if a.mode == "check":
         return check(a, runner)

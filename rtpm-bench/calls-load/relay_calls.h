@@ -41,6 +41,7 @@ struct leg {
 
 struct relay {
 	uint32_t calls, threads;
+	uint32_t buffers;	/* uring_relay: provided buffers per worker (power of two) */
 	int pin;
 	const char *calls_file, *stats_file;
 	struct leg *leg;	/* 2 * calls: leg 2i is call i's A side, 2i + 1 its B side */
@@ -57,7 +58,7 @@ static void relay_on_signal(int sig)
 static void relay_usage(const char *name)
 {
 	fprintf(stderr, "usage: %s --calls N --calls-file FILE [--threads T] [--pin] [--relay-ip IP] [--port-base P]\n"
-		"       [--endpoint-port P] [--a-net X.Y] [--b-net X.Y] [--stats-file FILE]\n", name);
+		"       [--endpoint-port P] [--a-net X.Y] [--b-net X.Y] [--stats-file FILE] [--buffers N (uring_relay)]\n", name);
 	exit(2);
 }
 
@@ -83,6 +84,7 @@ static void relay_setup(struct relay *r, int argc, char **argv)
 
 	memset(r, 0, sizeof(*r));
 	r->threads = 1;
+	r->buffers = 8192;
 	for (k = 1; k < argc; k++) {
 		const char *v = k + 1 < argc ? argv[k + 1] : NULL;
 
@@ -94,6 +96,8 @@ static void relay_setup(struct relay *r, int argc, char **argv)
 			relay_usage(argv[0]);
 		if (!strcmp(argv[k], "--calls"))
 			r->calls = strtoul(v, NULL, 10);
+		else if (!strcmp(argv[k], "--buffers"))
+			r->buffers = strtoul(v, NULL, 10);
 		else if (!strcmp(argv[k], "--threads"))
 			r->threads = strtoul(v, NULL, 10);
 		else if (!strcmp(argv[k], "--calls-file"))
@@ -116,8 +120,9 @@ static void relay_setup(struct relay *r, int argc, char **argv)
 	}
 	if (!r->calls || r->calls > 65536 || !r->calls_file || r->threads < 1 || r->threads > 64 ||
 	    port_base < 1024 || port_base + 2ull * r->calls > 65536 || !endpoint_port ||
-	    endpoint_port > 65535) {
-		fprintf(stderr, "%s: need --calls 1..65536 and --calls-file; --threads 1..64; ports within 1024..65535\n",
+	    endpoint_port > 65535 || r->buffers < 1 || r->buffers > 32768 ||
+	    (r->buffers & (r->buffers - 1))) {
+		fprintf(stderr, "%s: need --calls 1..65536 and --calls-file; --threads 1..64; ports within 1024..65535; --buffers a power of two <= 32768\n",
 			argv[0]);
 		exit(2);
 	}
