@@ -79,62 +79,9 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
-# --- rtpengine's ng control protocol: bencoded dictionaries over UDP, "cookie message" ---
-
-def bencode(v):
-    if isinstance(v, int):
-        return b"i%de" % v
-    if isinstance(v, str):
-        v = v.encode()
-    if isinstance(v, bytes):
-        return b"%d:%s" % (len(v), v)
-    if isinstance(v, list):
-        return b"l" + b"".join(bencode(x) for x in v) + b"e"
-    if isinstance(v, dict):
-        return b"d" + b"".join(bencode(k) + bencode(v[k]) for k in sorted(v)) + b"e"
-    raise TypeError(type(v))
-
-
-def bdecode(b, i=0):
-    c = b[i:i + 1]
-    if c == b"i":
-        j = b.index(b"e", i)
-        return int(b[i + 1:j]), j + 1
-    if c in (b"l", b"d"):
-        i += 1
-        out = [] if c == b"l" else {}
-        while b[i:i + 1] != b"e":
-            k, i = bdecode(b, i)
-            if c == b"l":
-                out.append(k)
-            else:
-                v, i = bdecode(b, i)
-                out[k.decode()] = v
-        return out, i + 1
-    j = b.index(b":", i)
-    n = int(b[i:j])
-    return b[j + 1:j + 1 + n], j + 1 + n
-
-
-class Ng:
-    def __init__(self, port):
-        self.addr = ("127.0.0.1", port)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.settimeout(2.0)
-        self.n = 0
-
-    def call(self, **msg):
-        self.n += 1
-        cookie = b"%d_%d" % (os.getpid(), self.n)
-        self.sock.sendto(cookie + b" " + bencode(msg), self.addr)
-        while True:
-            data = self.sock.recv(65535)
-            c, _, body = data.partition(b" ")
-            if c == cookie:
-                reply, _ = bdecode(body)
-                if reply.get("result") not in (b"ok", b"pong"):
-                    raise RuntimeError("rtpengine %s: %r" % (msg.get("command"), reply))
-                return reply
+# rtpengine's ng control protocol: the client both benchmarks share
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ng import Ng  # noqa: E402
 
 
 def sdp(port):
@@ -210,7 +157,7 @@ class Bench:
                "--port-min=38000", "--port-max=38999", "--timeout=60", "--delete-delay=0"]
         err = open(self.work + "/rtpengine.err", "w")
         self.engine = subprocess.Popen(cmd, stdout=err, stderr=err)
-        self.ng = Ng(ng)
+        self.ng = Ng("127.0.0.1", ng)
         try:
             self.wait_engine()
         except Exception:

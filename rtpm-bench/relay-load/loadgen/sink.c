@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "wire.h"
+#include "../../lib/percentile.h"
 
 #define BATCH 64
 #define SLOT 2048
@@ -37,28 +38,6 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* nearest rank on sorted samples, in microseconds */
-static double pct(const uint32_t *s, uint64_t n, double q)
-{
-	uint64_t r;
-
-	if (!n)
-		return -1;
-	r = (uint64_t)(q * n + 0.999999);
-	if (r < 1)
-		r = 1;
-	if (r > n)
-		r = n;
-	return s[r - 1] / 1000.0;
 }
 
 static uint32_t get32(const unsigned char *p)
@@ -227,7 +206,7 @@ int main(int argc, char **argv)
 			by_sec[at[sec_of[k2]]++] = lat[k2];
 		free(at);
 	}
-	qsort(lat, uniq, sizeof(*lat), cmp_u32);
+	lat_sort(lat, uniq);
 	printf("{\"expected\":%llu,\"received\":%llu,\"lost\":%llu,\"dups\":%llu,\"stray\":%llu,"
 	       "\"sink_drops\":%u,\"secs\":%.6f,\"rate\":%.1f,"
 	       "\"lat_us\":{\"min\":%.1f,\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"p999\":%.1f,\"max\":%.1f},"
@@ -236,8 +215,8 @@ int main(int argc, char **argv)
 	       (unsigned long long)(expect - uniq), (unsigned long long)dups,
 	       (unsigned long long)late, ovfl, (last - first) / 1e9,
 	       last > first ? (uniq - 1) / ((last - first) / 1e9) : 0.0,
-	       pct(lat, uniq, 0), pct(lat, uniq, 0.5), pct(lat, uniq, 0.9), pct(lat, uniq, 0.99),
-	       pct(lat, uniq, 0.999), pct(lat, uniq, 1));
+	       lat_pct(lat, uniq, 0), lat_pct(lat, uniq, 0.5), lat_pct(lat, uniq, 0.9), lat_pct(lat, uniq, 0.99),
+	       lat_pct(lat, uniq, 0.999), lat_pct(lat, uniq, 1));
 	{
 		uint64_t off = 0;
 		int comma = 0;
@@ -249,10 +228,10 @@ int main(int argc, char **argv)
 			off += n;
 			if (!n)
 				continue;
-			qsort(r, n, sizeof(*r), cmp_u32);
+			lat_sort(r, n);
 			printf("%s{\"s\":%llu,\"n\":%llu,\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f}",
 			       comma ? "," : "", (unsigned long long)s, (unsigned long long)n,
-			       pct(r, n, 0.5), pct(r, n, 0.99), pct(r, n, 1));
+			       lat_pct(r, n, 0.5), lat_pct(r, n, 0.99), lat_pct(r, n, 1));
 			comma = 1;
 		}
 	}
