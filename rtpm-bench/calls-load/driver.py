@@ -26,6 +26,13 @@ RELAYS = {
                " --endpoint-port {endpoint_port} --calls-file {calls_file} --stats-file {stats_file}",
     "c-uring": "{bin}/uring_relay --calls {calls} --threads {threads} {pin} --port-base 12000"
                " --endpoint-port {endpoint_port} --calls-file {calls_file} --stats-file {stats_file}",
+    # the rtpm media engine (rtpm-bench's EngineCalls): AUTO design (io_uring where allowed), then each
+    "engine": "{here}/engine --calls {calls} --workers {threads} {pin} --design auto"
+              " --endpoint-port {endpoint_port} --calls-file {calls_file} --stats-file {stats_file}",
+    "engine-epoll": "{here}/engine --calls {calls} --workers {threads} {pin} --design epoll"
+                    " --endpoint-port {endpoint_port} --calls-file {calls_file} --stats-file {stats_file}",
+    "engine-uring": "{here}/engine --calls {calls} --workers {threads} {pin} --design io_uring"
+                    " --endpoint-port {endpoint_port} --calls-file {calls_file} --stats-file {stats_file}",
     "rtpengine": "python3 {here}/rtpengine_calls.py --calls {calls} --threads {threads}"
                  " --endpoint-port {endpoint_port} --calls-file {calls_file}"
                  " --stats-file {stats_file} --log {work}/rtpengine.log",

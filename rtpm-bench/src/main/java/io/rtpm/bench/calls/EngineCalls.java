@@ -147,9 +147,11 @@ public final class EngineCalls {
                     LegStats a = list.get(i).stats(0);
                     LegStats b = list.get(i).stats(1);
                     drops += a.drops() + b.drops();
-                    // AB: received on the A side, sent out of the B side
-                    w.println(i + "\tAB\t" + a.rxPackets() + "\t" + b.txPackets() + "\t" + b.drops(DropCause.SEND_ERROR));
-                    w.println(i + "\tBA\t" + b.rxPackets() + "\t" + a.txPackets() + "\t" + a.drops(DropCause.SEND_ERROR));
+                    // AB: RTP received on the A side, sent out of the B side (RTCP counted apart)
+                    w.println(i + "\tAB\t" + (a.rxPackets() - a.rtcpReceived()) + "\t" + (b.txPackets() - b.rtcpSent())
+                            + "\t" + b.drops(DropCause.SEND_ERROR));
+                    w.println(i + "\tBA\t" + (b.rxPackets() - b.rtcpReceived()) + "\t" + (a.txPackets() - a.rtcpSent())
+                            + "\t" + a.drops(DropCause.SEND_ERROR));
                     if (a.drops() + b.drops() > 0 && drops < 20) {
                         System.out.println("engine-calls: call " + i + " dropped: A " + a + " B " + b);
                     }
