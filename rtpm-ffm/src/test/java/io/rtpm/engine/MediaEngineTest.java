@@ -153,6 +153,30 @@ class MediaEngineTest {
     }
 
     @Test
+    void anotherMappingReadsTheCountersFromTheCounterFile() throws Exception {
+        Path counters = dir.resolve("counters");
+        start(b -> b.countersDirectory(counters).workers(1));
+        try (Endpoint a = Endpoint.open(LO, 1); Endpoint bb = Endpoint.open(LO, 2)) {
+            Call call = engine.addCall(CallSpec.builder("file").leg(fixed(a)).leg(fixed(bb)).build());
+            for (int i = 0; i < 3; i++) {
+                a.sendRtp(call.localRtp(0), PCMU);
+                Endpoint.receive(bb.rtp);
+            }
+            // a mapping of its own, read-only, as another process (rtpm stats) has it
+            try (EngineCounters view = EngineCounters.open(counters.resolve("worker-0.counters"))) {
+                assertEquals(ProcessHandle.current().pid(), view.pid());
+                List<EngineCounters.Leg> legs = view.legs();
+                assertEquals(List.of("file/0", "file/1"), legs.stream().map(EngineCounters.Leg::label).sorted().toList());
+                EngineCounters.Leg a0 = legs.stream().filter(l -> l.label().equals("file/0")).findFirst().orElseThrow();
+                assertEquals(3, a0.stats().rxPackets());
+                call.remove();
+                assertEquals(List.of(), view.legs(), "an ended call's legs are no longer live");
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> EngineCounters.open(Files.writeString(dir.resolve("x"), "x".repeat(600))));
+    }
+
+    @Test
     void rtcpMuxCarriesRtcpOnTheRtpPort() throws Exception {
         start(b -> { });
         try (Endpoint a = Endpoint.open(LO, 1); Endpoint bb = Endpoint.open(LO, 2)) {
