@@ -1,45 +1,47 @@
 package com.example.media;
 
-import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.function.Consumer;
 
+import io.rtpm.engine.Call;
+import io.rtpm.engine.CallSpec;
+import io.rtpm.engine.EngineConfig;
+import io.rtpm.engine.LegSpec;
+import io.rtpm.engine.LegStats;
+import io.rtpm.engine.MediaEngine;
+import io.rtpm.engine.PayloadTypes;
 import io.rtpm.ffm.Backend;
-import io.rtpm.ffm.RingConfig;
 import io.rtpm.ffm.RingDevice;
-import io.rtpm.relay.PacketHook;
-import io.rtpm.relay.Relay;
-import io.rtpm.relay.RelayConfig;
-import io.rtpm.relay.RelayStats;
 
-/** Relays one call's RTP and RTCP through ring 0, without its comfort noise (RFC 3389). */
+/** Relays one two-way call between A and B, PCMU only: A's comfort noise (RFC 3389) is dropped. */
 public final class CallRelay {
 
-    private static final int COMFORT_NOISE = 13;
+    private static final int PCMU = 0;
 
-    public static RelayStats relay(int rxPort, InetSocketAddress to, Duration time)
-            throws InterruptedException {
-        try (RingDevice dev = RingDevice.open(Backend.AUTO)) { // the module, else /dev/shm
-            if (!dev.stats(0).configured()) {
-                dev.configure(RingConfig.of(0, 10, 1500));     // 1024 slots of 1500 bytes
-            }
-            dev.start(0);
-            RelayConfig cfg = RelayConfig.builder(rxPort, to)  // RTCP: both ports + 1
-                    .hook((packet, length, rtcp) -> !rtcp      // sending side, zero-copy view
-                            && (packet.get(ValueLayout.JAVA_BYTE, 1) & 0x7F) == COMFORT_NOISE
-                            ? PacketHook.DROP : length)
-                    .build();
-            try (Relay relay = Relay.start(dev, cfg)) {
-                Thread.sleep(time);
-                return relay.stop(Duration.ofSeconds(2));     // drains the ring
-            }
+    public static LegStats relay(InetSocketAddress a, InetSocketAddress b, Duration time,
+            Consumer<Call> started) throws InterruptedException {
+        EngineConfig config = EngineConfig.builder(InetAddress.getLoopbackAddress())
+                .workers(1).ports(30000, 30999)                 // RTP on even ports, RTCP + 1
+                .rings(8, 10, 1500).build();                    // worker i on ring 8 + i
+        try (RingDevice dev = RingDevice.open(Backend.AUTO);   // the module, else /dev/shm
+             MediaEngine engine = MediaEngine.start(dev, config)) {
+            engine.warmUp(Duration.ofSeconds(2));              // the JIT, before the first call
+            Call call = engine.addCall(CallSpec.builder("call-1")
+                    .leg(LegSpec.builder().remote(a).payloadTypes(PayloadTypes.of(PCMU)).build())
+                    .leg(LegSpec.builder().remote(b).build()).build());
+            started.accept(call);                               // its ports go into the SDPs
+            Thread.sleep(time);
+            return call.stats(0);                               // what came from A
         }
     }
 
     public static void main(String[] args) throws InterruptedException {
-        RelayStats s = relay(5004, new InetSocketAddress("127.0.0.1", 5006),
-                Duration.ofMinutes(1));
-        System.out.println(s.txRtp() + " RTP packets relayed, " + s.rtpLost() + " lost, "
-                + s.hookDropped() + " comfort noise packets dropped");
+        LegStats s = relay(new InetSocketAddress("127.0.0.1", 5004),
+                new InetSocketAddress("127.0.0.1", 5006), Duration.ofMinutes(1),
+                call -> System.out.println("A sends to " + call.localRtp(0)
+                        + ", B sends to " + call.localRtp(1)));
+        System.out.println(s.rxPackets() + " packets from A, " + s.drops() + " dropped");
     }
 }

@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Timeout;
 
 import com.example.media.CallRelay;
 
+import io.rtpm.engine.Call;
+import io.rtpm.engine.DropCause;
+import io.rtpm.engine.LegStats;
 import io.rtpm.ffm.RingDevice;
-import io.rtpm.relay.RelayStats;
 
 /**
  * The root README's embedding sample is src/test/java/com/example/media/CallRelay.java, which the
@@ -63,40 +65,41 @@ class ReadmeEmbeddingTest {
     }
 
     @Test
-    void theSampleRelaysAndDropsComfortNoise() throws Exception {
-        int rx = Cli.freePortPair();
+    void theSampleRelaysBothWaysAndDropsComfortNoise() throws Exception {
         try (RingDevice dev = Cli.device(); // also points the sample's Backend.AUTO at the test's ring folder
-                DatagramSocket sink = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-                DatagramSocket src = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            CompletableFuture<RelayStats> run = new CompletableFuture<>();
+                DatagramSocket a = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                DatagramSocket b = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<LegStats> run = new CompletableFuture<>();
+            CompletableFuture<Call> started = new CompletableFuture<>();
             Thread.ofPlatform().daemon(true).start(() -> {
                 try {
-                    run.complete(CallRelay.relay(rx, new InetSocketAddress("127.0.0.1", sink.getLocalPort()),
-                            Duration.ofSeconds(3)));
+                    run.complete(CallRelay.relay((InetSocketAddress) a.getLocalSocketAddress(),
+                            (InetSocketAddress) b.getLocalSocketAddress(), Duration.ofSeconds(3), started::complete));
                 } catch (Throwable t) {
                     run.completeExceptionally(t);
+                    started.completeExceptionally(t);
                 }
             });
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (dev.stats(0).sessions() < 2 && !run.isDone() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertEquals(2, dev.stats(0).sessions(), "the sample's relay did not attach to ring 0");
-            InetSocketAddress to = new InetSocketAddress("127.0.0.1", rx);
+            Call call = started.get(20, TimeUnit.SECONDS);
             for (int seq = 0; seq < 30; seq++) {
                 int pt = seq % 3 == 2 ? 13 : 0; // every third packet is comfort noise
-                src.send(new DatagramPacket(rtp(pt, seq), 172, to));
+                a.send(new DatagramPacket(rtp(pt, seq), 172, call.localRtp(0)));
             }
-            RelayStats s = run.get(30, TimeUnit.SECONDS);
-            assertEquals(30, s.rxRtp(), s::toString);
-            assertEquals(20, s.txRtp(), s::toString);
-            assertEquals(10, s.hookDropped(), s::toString);
-            sink.setSoTimeout(500);
+            b.setSoTimeout(2000);
             DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
             for (int i = 0; i < 20; i++) {
-                sink.receive(p);
-                assertEquals(0, p.getData()[1] & 0x7F, "comfort noise reached the destination");
+                b.receive(p);
+                assertEquals(0, p.getData()[1] & 0x7F, "comfort noise reached B");
+                assertEquals(call.localRtp(1), p.getSocketAddress(), "B hears A from leg B's port");
             }
+            b.send(new DatagramPacket(rtp(0, 1), 172, call.localRtp(1)));
+            a.setSoTimeout(2000);
+            a.receive(p);
+            assertEquals(call.localRtp(0), p.getSocketAddress(), "A hears B from leg A's port");
+            LegStats s = run.get(30, TimeUnit.SECONDS);
+            assertEquals(30, s.rxPackets(), s::toString);
+            assertEquals(10, s.drops(DropCause.PAYLOAD_TYPE_FILTER), s::toString);
+            assertEquals(1, s.txPackets(), s::toString);
         }
     }
 
