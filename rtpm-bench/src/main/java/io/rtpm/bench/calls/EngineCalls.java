@@ -192,12 +192,17 @@ public final class EngineCalls {
             if (Thread.currentThread().isInterrupted()) {
                 return;
             }
+            long c0 = System.nanoTime();
             if (window[k] != null) {
                 window[k].remove();
             }
+            long c1 = System.nanoTime();
             InetSocketAddress far = new InetSocketAddress(endpoint(9, i % 65536), endpointPort + 2);
             window[k] = engine.addCall(CallSpec.builder("churn-" + i)
                     .leg(LegSpec.builder().remote(far).build()).leg(LegSpec.builder().remote(far).build()).build());
+            long c2 = System.nanoTime();
+            maxRemove = Math.max(maxRemove, c1 - c0);
+            maxAdd = Math.max(maxAdd, c2 - c1);
             done.incrementAndGet();
         }
         for (Call c : window) {
@@ -205,7 +210,12 @@ public final class EngineCalls {
                 c.remove();
             }
         }
+        System.out.printf("engine-calls: churn: slowest add %.1f ms, slowest remove %.1f ms%n", maxAdd / 1e6,
+                maxRemove / 1e6);
     }
+
+    private static volatile long maxAdd;
+    private static volatile long maxRemove;
 
     /** @return the heap in use after a full collection (for the heap per call) */
     private static long usedHeap() {
