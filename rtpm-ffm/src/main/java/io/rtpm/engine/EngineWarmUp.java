@@ -40,6 +40,7 @@ final class EngineWarmUp {
     private final DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
     private int seq = 65_000; // wraps during the warm-up
     private int relayed;
+    private long deadline;
 
     private EngineWarmUp(MediaEngine engine, InetAddress local) throws IOException {
         this.engine = engine;
@@ -62,6 +63,7 @@ final class EngineWarmUp {
         EngineWarmUp w = null;
         try {
             w = new EngineWarmUp(engine, local);
+            w.deadline = deadline;
             w.setUp();
             EngineWarmUp self = w;
             return JitQuiet.untilQuiet(self::round, () -> engine.failure() == null, packets, deadline,
@@ -95,7 +97,7 @@ final class EngineWarmUp {
 
     /** One round: a burst per call each way, with the odd packets the slow paths take. */
     private int round() throws IOException {
-        for (int r = 0; r < 50; r++) {
+        for (int r = 0; r < 50 && System.nanoTime() < deadline; r++) {
             for (Call c : calls) {
                 boolean mux = c.localRtp(0).equals(c.localRtcp(0));
                 for (int k = 0; k < BURST; k++) {
@@ -129,7 +131,7 @@ final class EngineWarmUp {
     }
 
     private void expect(DatagramSocket s, int n) throws IOException {
-        s.setSoTimeout(200);
+        s.setSoTimeout(20);
         for (int i = 0; i < n; i++) {
             try {
                 s.receive(in);

@@ -195,7 +195,13 @@ public final class MediaEngine implements AutoCloseable {
      */
     public int warmUp(Duration budget) {
         checkOpen();
-        return EngineWarmUp.run(this, config.localAddress(), 20_000, budget);
+        int n = EngineWarmUp.run(this, config.localAddress(), 20_000, budget);
+        if (n == 0) {
+            throw new RtpmException("warm up the media engine", 0, "no warm-up packet came back through the "
+                    + design + " design on " + device.backend() + " rings within " + budget.toMillis()
+                    + " ms: the engine cannot relay here (a worker failure: " + failure + ")");
+        }
+        return n;
     }
 
     /** @return the running call of that id, or null */
