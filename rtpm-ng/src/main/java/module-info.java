@@ -1,0 +1,11 @@
+/**
+ * rtpm-ng: rtpengine's ng control protocol without the media engine: the bencode codec and the
+ * datagram framing (bencode or JSON bodies), the typed ng commands with rtpengine's key matching,
+ * the reply cache for retransmissions, and the SDP parser and rewriter (see README.md).
+ */
+module io.rtpm.ng {
+    exports io.rtpm.ng.bencode;
+    exports io.rtpm.ng.wire;
+
+    requires com.fasterxml.jackson.core;
+}
