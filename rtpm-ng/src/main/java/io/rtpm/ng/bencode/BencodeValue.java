@@ -9,4 +9,9 @@ public sealed interface BencodeValue
 
     /** @return what this kind is called in error messages ("string", "integer", "list", "dictionary") */
     String kind();
+
+    /** @return the kind with its article, for messages: "a list", "an integer" */
+    default String aKind() {
+        return (this instanceof BencodeInteger ? "an " : "a ") + kind();
+    }
 }

@@ -62,7 +62,7 @@ public final class NgCodec {
                     ? bencode.decode(data, body, end - body)
                     : json.decode(data, body, end - body);
             if (!(v instanceof BencodeDictionary d)) {
-                throw new DecodeException(0, "the message is a " + v.kind() + ", not a dictionary");
+                throw new DecodeException(0, "the message is " + v.aKind() + ", not a dictionary");
             }
             return new NgMessage(cookie, format, d);
         } catch (DecodeException e) {
