@@ -6,6 +6,7 @@
 module io.rtpm.ng {
     exports io.rtpm.ng.bencode;
     exports io.rtpm.ng.wire;
+    exports io.rtpm.ng.cache;
     exports io.rtpm.ng.command;
     exports io.rtpm.ng.sdp;
 
