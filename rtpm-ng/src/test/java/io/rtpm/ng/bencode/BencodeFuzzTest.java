@@ -17,7 +17,7 @@ class BencodeFuzzTest {
 
     private final BencodeDecoder decoder = new BencodeDecoder(new DecodeLimits(65_536, 16, 4_096));
 
-    @FuzzTest(maxDuration = "4s")
+    @FuzzTest(maxDuration = "3s")
     void decode(byte[] data) {
         final BencodeValue v;
         try {

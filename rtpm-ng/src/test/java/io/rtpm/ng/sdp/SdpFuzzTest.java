@@ -14,7 +14,7 @@ import java.util.Arrays;
  */
 class SdpFuzzTest {
 
-    @FuzzTest(maxDuration = "4s")
+    @FuzzTest(maxDuration = "3s")
     void parse(byte[] data) {
         final SessionDescription s;
         try {
