@@ -14,7 +14,7 @@ import java.util.Optional;
  *
  * @param <T> what a spelling stands for
  */
-public final class KeyTable<T> {
+final class KeyTable<T> {
 
     private final Map<String, T> bySpelling = new HashMap<>();
 
@@ -23,7 +23,7 @@ public final class KeyTable<T> {
      *
      * @throws IllegalStateException if a spelling is taken already
      */
-    public KeyTable<T> add(T value, String... spellings) {
+    KeyTable<T> add(T value, String... spellings) {
         for (String s : spellings) {
             for (String form : new String[] {normal(s), normal(s).toLowerCase(Locale.ROOT)}) {
                 final T old = bySpelling.putIfAbsent(form, value);
@@ -36,7 +36,7 @@ public final class KeyTable<T> {
     }
 
     /** @return what {@code spelling} stands for */
-    public Optional<T> find(String spelling) {
+    Optional<T> find(String spelling) {
         return Optional.ofNullable(bySpelling.get(normal(spelling)));
     }
 

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * What an offer or answer asks of the media: the SDP and every honoured key and flag. Built by
- * {@link NgRequestParser} through {@link Builder}.
+ * {@link NgRequestParser}.
  *
  * @param sdp               the SDP body, bytes as received
  * @param direction         the interface names for the two sides (0 to 2; empty strings unset)
@@ -55,7 +55,7 @@ public record MediaOptions(byte[] sdp, List<String> direction, Optional<String> 
     }
 
     /** Collects the options while the request is read; every field starts at rtpengine's default. */
-    public static final class Builder {
+    static final class Builder {
         byte[] sdp = new byte[0];
         List<String> direction = List.of();
         Optional<String> label = Optional.empty();
@@ -79,7 +79,7 @@ public record MediaOptions(byte[] sdp, List<String> direction, Optional<String> 
         Optional<String> sipMessageType = Optional.empty();
 
         /** @return the options */
-        public MediaOptions build() {
+        MediaOptions build() {
             return new MediaOptions(sdp, direction, label, replaceOrigin, receivedFrom, trust, mediaAddress,
                     addressFamily, ice, rejectIce, transportProtocol, acceptProtocol, rtcpMux, strictSource,
                     mediaHandover, asymmetric, loopProtect, originalSendrecv, loadLimit, tos, sipMessageType);

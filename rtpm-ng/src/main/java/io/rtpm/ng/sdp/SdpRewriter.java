@@ -41,9 +41,12 @@ public final class SdpRewriter {
                 session.add(common(l, rewrite));
             }
         }
+        final boolean sessionConnection = sdp.connection().isPresent();
         final List<MediaDescription> media = new ArrayList<>();
         for (int i = 0; i < sdp.media().size(); i++) {
-            media.add(media(sdp.media().get(i), rewrite, Optional.ofNullable(rewrite.media().get(i))));
+            final MediaDescription m = media(sdp.media().get(i), rewrite,
+                    Optional.ofNullable(rewrite.media().get(i)));
+            media.add(sessionConnection ? m : connected(m, i, rewrite));
         }
         return new SessionDescription(session, media, sdp.trailer());
     }
@@ -99,6 +102,30 @@ public final class SdpRewriter {
             }
         }
         return new MediaDescription(out);
+    }
+
+    /**
+     * A stream enabled by the rewrite (a disabled one may have had no c=) needs a connection when
+     * the session has none: the relay's, placed after m= and i= as RFC 8866 orders them.
+     */
+    private static MediaDescription connected(MediaDescription m, int index, SdpRewrite rewrite) {
+        if (m.media().disabled() || m.connection().isPresent()) {
+            return m;
+        }
+        final Connection c = rewrite.connection().orElseThrow(() -> new IllegalArgumentException(
+                "media section " + index + " is enabled by the rewrite but has no connection, and"
+                        + " neither the session nor the rewrite gives one"));
+        final List<SdpLine> lines = new ArrayList<>(m.lines());
+        int at = 1;
+        while (at < lines.size() && lines.get(at).type() == 'i') {
+            at++;
+        }
+        if (lines.get(at - 1).eol().isEmpty()) {
+            final SdpLine last = lines.get(at - 1);
+            lines.set(at - 1, new SdpLine(last.type(), last.value(), SdpLine.CRLF));
+        }
+        lines.add(at, SdpLine.of('c', c.value()));
+        return new MediaDescription(lines);
     }
 
     /** Appends a line; a last line without an ending gets one first, or the two would merge. */

@@ -52,6 +52,13 @@ final class JsonBody {
             throw new DecodeException(0, "message of " + length + " bytes exceeds the limit of "
                     + limits.maxBytes());
         }
+        // RFC 8259 JSON is UTF-8 and holds no raw NUL; Jackson would otherwise guess UTF-16 or
+        // UTF-32 from NULs among the first bytes
+        for (int i = 0; i < length; i++) {
+            if (data[offset + i] == 0) {
+                throw new DecodeException(i, "NUL byte: a JSON body is UTF-8 text");
+            }
+        }
         try (JsonParser p = factory.createParser(data, offset, length)) {
             final int[] count = {0};
             final JsonToken first = p.nextToken();
@@ -70,7 +77,8 @@ final class JsonBody {
             final long at = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getByteOffset());
             throw new DecodeException(at, "malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException("reading JSON from memory", e);
+            // only the character decoding fails this way when reading from memory
+            throw new DecodeException(0, "malformed JSON: " + e.getMessage());
         }
     }
 

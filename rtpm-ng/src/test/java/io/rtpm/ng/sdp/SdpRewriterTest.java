@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -129,6 +130,21 @@ class SdpRewriterTest {
         assertEquals("v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nm=audio 6000 RTP/AVP 0\r\na=recvonly\r\n",
                 text(out));
         assertEquals(out, SdpParser.parse(out.toBytes()));
+    }
+
+    @Test
+    void givesAConnectionToADisabledStreamItEnables() throws SdpException {
+        // found by SdpFuzzTest: port 0 without c= (no session c=) given a port stayed without one
+        byte[] body = Fixtures.crlf("v=0\no=- 1 1 IN IP4 h\ns=-\nt=0 0\nm=audio 4000 RTP/AVP 0\nc=IN IP4 h\n"
+                + "m=video 0 RTP/AVP 31\ni=camera");
+        SessionDescription in = SdpParser.parse(body); // its last line has no CRLF
+        SessionDescription out = SdpRewriter.rewrite(in, SdpRewrite.builder().connection("IP4", "192.0.2.10")
+                .media(1, MediaRewrite.ports(30002)).build());
+        assertEquals(List.of(new SdpLine('m', "video 30002 RTP/AVP 31", "\r\n"), new SdpLine('i', "camera", "\r\n"),
+                new SdpLine('c', "IN IP4 192.0.2.10", "\r\n")), out.media().get(1).lines());
+        assertEquals(out, SdpParser.parse(out.toBytes()));
+        assertThrows(IllegalArgumentException.class, () -> SdpRewriter.rewrite(in,
+                SdpRewrite.builder().media(1, MediaRewrite.ports(30002)).build()));
     }
 
     @Test

@@ -90,6 +90,11 @@ class NgCodecTest {
             assertEquals(NgFormat.JSON, e.format());
             assertTrue(e.reason().contains(c[1]), in + " -> " + e.reason());
         }
+        // found by BencodeFuzzTest: NULs made Jackson read the body as UTF-32 and fail outside its
+        // JSON exceptions; UTF-16LE would even have parsed
+        byte[] utf16 = "k {\0\"\0a\0\"\0:\0001\0}\0".getBytes(StandardCharsets.ISO_8859_1);
+        NgFrameException nul = assertThrows(NgFrameException.class, () -> codec.decode(utf16));
+        assertTrue(nul.reason().contains("at byte 1: NUL byte: a JSON body is UTF-8 text"), nul.reason());
         byte[] notUtf8 = {'k', ' ', '{', '"', 'a', '"', ':', '"', (byte) 0xff, '"', '}'};
         assertTrue(assertThrows(NgFrameException.class, () -> codec.decode(notUtf8))
                 .reason().contains("malformed JSON"));
