@@ -14,6 +14,7 @@ import java.util.Optional;
  *     the relay's; a section without one gets {@code a=rtcp:<port>} only when the RTCP port is not
  *     RTP + 1, the default the peer assumes;</li>
  * <li>direction: the section's own attribute is replaced, or one is added after its last line;</li>
+ * <li>{@code a=rtcp-mux} (RFC 5761): added or removed when the rewrite says;</li>
  * <li>{@code o=}: the address, for {@code replace: origin};</li>
  * <li>ICE: every ICE attribute removed at both levels, for {@code ICE: remove}.</li>
  * </ul>
@@ -68,6 +69,7 @@ public final class SdpRewriter {
         final List<SdpLine> out = new ArrayList<>();
         boolean directionDone = edit.flatMap(MediaRewrite::direction).isEmpty();
         boolean hasRtcp = false;
+        boolean hasMux = false;
         for (SdpLine l : m.lines()) {
             if (rewrite.removeIce() && IceAttributes.is(l)) {
                 continue;
@@ -79,6 +81,11 @@ public final class SdpRewriter {
                     MediaLine ml = Lines.checked(MediaLine::parse, l.value()).withPort(e.port());
                     ml = e.protocol().map(ml::withProtocol).orElse(ml);
                     n = l.withValue(ml.value());
+                } else if (l.isAttribute("rtcp-mux") && e.rtcpMux().isPresent()) {
+                    if (!e.rtcpMux().get() || hasMux) {
+                        continue; // not wanted, or a second one
+                    }
+                    hasMux = true;
                 } else if (l.isAttribute(RtcpAttribute.NAME)) {
                     hasRtcp = true;
                     n = rtcp(l, e, rewrite);
@@ -99,6 +106,9 @@ public final class SdpRewriter {
             }
             if (!directionDone) {
                 append(out, SdpLine.of('a', e.direction().get().attribute()));
+            }
+            if (!hasMux && e.rtcpMux().orElse(false)) {
+                append(out, SdpLine.of('a', "rtcp-mux"));
             }
         }
         return new MediaDescription(out);

@@ -36,7 +36,7 @@ class SdpFuzzTest {
             m.rtpMaps();
             m.cryptos();
             s.directionOf(i);
-            b.media(i, MediaRewrite.ports(2000 + 2 * i).withDirection(MediaDirection.RECVONLY));
+            b.media(i, MediaRewrite.ports(2000 + 2 * i).withDirection(MediaDirection.RECVONLY).withRtcpMux(i % 2 == 0));
         }
         try {
             final SessionDescription r = SdpRewriter.rewrite(s, b.build());

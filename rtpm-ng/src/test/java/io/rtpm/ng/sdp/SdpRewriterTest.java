@@ -100,7 +100,7 @@ class SdpRewriterTest {
         SessionDescription in = SdpParser.parse(Fixtures.sdp("softphone-via-kamailio.sdp"));
         SessionDescription out = SdpRewriter.rewrite(in, SdpRewrite.builder().media(0,
                 new MediaRewrite(30000, OptionalInt.of(30011), Optional.of(MediaDirection.INACTIVE),
-                        Optional.of("RTP/AVPF"))).build());
+                        Optional.of("RTP/AVPF"), Optional.empty())).build());
         String s = text(out);
         assertEquals(MediaDirection.INACTIVE, out.directionOf(0));
         assertEquals("RTP/AVPF", out.media().get(0).media().protocol());
@@ -109,6 +109,23 @@ class SdpRewriterTest {
         SessionDescription sipp = SdpRewriter.rewrite(SdpParser.parse(Fixtures.sdp("sipp-uac-offer.sdp")),
                 SdpRewrite.builder().media(0, MediaRewrite.ports(30000).withDirection(MediaDirection.SENDONLY)).build());
         assertEquals(new SdpLine('a', "sendonly", "\r\n"), sipp.media().get(0).lines().getLast());
+    }
+
+    @Test
+    void addsAndRemovesRtcpMux() throws SdpException {
+        SessionDescription ice = SdpParser.parse(Fixtures.sdp("ice-rtcp-crypto.sdp"));
+        SessionDescription demuxed = SdpRewriter.rewrite(ice, SdpRewrite.builder()
+                .media(0, MediaRewrite.ports(30000).withRtcpMux(false)).build());
+        assertFalse(demuxed.media().get(0).rtcpMux());
+        assertEquals(Optional.of(new RtcpAttribute(30001, Optional.of(Connection.internet("IP4", "192.0.2.3")))),
+                demuxed.media().get(0).rtcp());
+        SessionDescription muxed = SdpRewriter.rewrite(SdpParser.parse(Fixtures.sdp("sipp-uac-offer.sdp")),
+                SdpRewrite.builder().media(0, MediaRewrite.ports(30000).withRtcpMux(true)).build());
+        assertEquals(new SdpLine('a', "rtcp-mux", "\r\n"), muxed.media().get(0).lines().getLast());
+        assertEquals(Optional.empty(), muxed.media().get(0).rtcp(), "muxed: no a=rtcp of its own");
+        SessionDescription again = SdpRewriter.rewrite(muxed, SdpRewrite.builder()
+                .media(0, MediaRewrite.ports(30000).withRtcpMux(true)).build());
+        assertEquals(muxed, again, "one a=rtcp-mux, however often");
     }
 
     @Test

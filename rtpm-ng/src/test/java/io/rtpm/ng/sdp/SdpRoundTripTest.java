@@ -37,7 +37,8 @@ class SdpRoundTripTest {
             }
             for (int m = 0; m < x.media().size(); m++) {
                 MediaRewrite r = MediaRewrite.ports(rnd.nextInt(1024, 65000) & ~1);
-                b.media(m, rnd.nextBoolean() ? r : r.withDirection(MediaDirection.SENDONLY));
+                r = rnd.nextBoolean() ? r : r.withDirection(MediaDirection.SENDONLY);
+                b.media(m, rnd.nextInt(3) == 0 ? r.withRtcpMux(rnd.nextBoolean()) : r);
             }
             SdpRewrite rewrite = b.build();
             SessionDescription y = SdpRewriter.rewrite(x, rewrite);
@@ -57,7 +58,7 @@ class SdpRoundTripTest {
 
     private static List<SdpLine> untouched(List<SdpLine> lines, SdpRewrite r) {
         return lines.stream().filter(l -> l.type() != 'c' && l.type() != 'm'
-                && !l.isAttribute(RtcpAttribute.NAME) && MediaDirection.of(l).isEmpty()
+                && !l.isAttribute(RtcpAttribute.NAME) && !l.isAttribute("rtcp-mux") && MediaDirection.of(l).isEmpty()
                 && !(r.removeIce() && IceAttributes.is(l))).toList();
     }
 }
