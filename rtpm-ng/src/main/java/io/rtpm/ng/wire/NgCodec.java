@@ -42,8 +42,9 @@ public final class NgCodec {
             space++;
         }
         if (space == end || space == offset || space - offset > Cookie.MAX_LENGTH) {
-            throw new NgFrameException(null, NgFormat.BENCODE, space == offset
-                    ? "datagram starts with a space: no cookie"
+            throw new NgFrameException(null, NgFormat.BENCODE, space == end
+                    ? "no cookie: no space in the datagram"
+                    : space == offset ? "datagram starts with a space: no cookie"
                     : "no cookie: no space within the first " + (Cookie.MAX_LENGTH + 1) + " bytes");
         }
         final Cookie cookie = Cookie.copyOf(data, offset, space);

@@ -1,5 +1,6 @@
 package io.rtpm.ng.wire;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -51,11 +52,19 @@ class NgCodecTest {
 
     @Test
     void dropsWhatHasNoCookie() {
-        for (String in : new String[] {"d7:command4:pinge", " d7:command4:pinge", "",
-                "x".repeat(300) + " de"}) {
-            NgFrameException e = assertThrows(NgFrameException.class, () -> codec.decode(b(in)));
-            assertFalse(e.cookie().isPresent(), in);
+        String[][] cases = {
+            {"d7:command4:pinge", "no cookie: no space in the datagram"},
+            {" d7:command4:pinge", "datagram starts with a space: no cookie"},
+            {"", "no cookie: no space in the datagram"},
+            {"x".repeat(300) + " de", "no cookie: no space within the first 257 bytes"},
+        };
+        for (String[] c : cases) {
+            NgFrameException e = assertThrows(NgFrameException.class, () -> codec.decode(b(c[0])));
+            assertFalse(e.cookie().isPresent(), c[0]);
+            assertEquals(c[1], e.reason());
         }
+        // the longest cookie there may be
+        assertDoesNotThrow(() -> codec.decode(b("x".repeat(Cookie.MAX_LENGTH) + " d7:command4:pinge")));
     }
 
     @Test
