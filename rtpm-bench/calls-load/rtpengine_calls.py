@@ -69,9 +69,9 @@ def main():
            "--port-min=%d" % a.port_min, "--port-max=%d" % a.port_max,
            "--num-threads=%d" % a.threads, "--timeout=120", "--delete-delay=0"]
     log = open(a.log, "w")
-    # its own session: the driver's SIGTERM to our process group must leave it running until
-    # its counters are read
-    engine = subprocess.Popen(cmd, stdout=log, stderr=log, start_new_session=True)
+    # its own process group: the driver's SIGTERM to ours must leave it running until its
+    # counters are read (the same session: it shares the CPU as gen and sink do)
+    engine = subprocess.Popen(cmd, stdout=log, stderr=log, process_group=0)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
