@@ -73,6 +73,25 @@ def wait_rusage(p, timeout):
         time.sleep(0.02)
 
 
+def reap(pid):
+    """The relay's measured process (the calls file's '# pid', started by the relay's wrapper)
+    must be gone before the next point: a leftover rtpengine would serve it. SIGKILL after
+    10 s."""
+    for _ in range(100):
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return
+        except OSError:
+            return
+        time.sleep(0.1)
+    log("pid %d outlived its relay's wrapper by 10 s: SIGKILL" % pid)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
 def read_tsv(path):
     if not os.path.exists(path):
         return None
@@ -173,6 +192,7 @@ class Point:
              "loadavg": open("/proc/loadavg").read().split()[0],
              "cpu_pressure_avg10": cpu_pressure()}
         p = self.start_relay()
+        cpid = None
         try:
             cpid = self.cpu_pid(p)
             rtcp = ["--rtcp"] if self.a.rtcp else []
@@ -208,6 +228,8 @@ class Point:
                 r["cpu_us_per_pkt"] = 1e6 * (c1 - c0) / tck / got if got else None
         finally:
             self.stop_relay(p)
+            if p is not None and cpid and cpid != p.pid:
+                reap(cpid)
         if p is not None:
             r["relay_exit"] = p.returncode
             r["relay_log"] = self.tail("relay.log")
