@@ -38,7 +38,10 @@ RELAYS = {
                  " --stats-file {stats_file} --log {work}/rtpengine.log",
 }
 P99_LIMIT_US = 5000.0
-LATE_LIMIT = 0.01  # a point whose generator sent more than 1% of its batches late is not carried
+# A point whose generator fell behind (ended more than 0.1 s after its last packet was due) or
+# sent more than 10% of its batches late (> 1 ms) did not offer the load it claims: not carried.
+BEHIND_LIMIT_S = 0.1
+LATE_LIMIT = 0.10
 
 
 def log(*a):
@@ -55,6 +58,15 @@ def cpu_ticks(pid):
         return None
 
 
+def cpu_pressure():
+    """The share of the last 10 s in which some task waited for a CPU (/proc/pressure/cpu)."""
+    try:
+        with open("/proc/pressure/cpu") as f:
+            return float(f.readline().split()[1].split("=")[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def wait_rusage(p, timeout):
     """Waits for p (killing it after timeout s); returns its user + system CPU seconds."""
     deadline = time.time() + timeout
@@ -66,6 +78,25 @@ def wait_rusage(p, timeout):
         if time.time() > deadline:
             p.kill()
         time.sleep(0.02)
+
+
+def reap(pid):
+    """The relay's measured process (the calls file's '# pid', started by the relay's wrapper)
+    must be gone before the next point: a leftover rtpengine would serve it. SIGKILL after
+    10 s."""
+    for _ in range(100):
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return
+        except OSError:
+            return
+        time.sleep(0.1)
+    log("pid %d outlived its relay's wrapper by 10 s: SIGKILL" % pid)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def read_tsv(path):
@@ -105,7 +136,9 @@ class Point:
             stats_file=self.stats_file, endpoint_port=ENDPOINT_PORT, work=self.work))
         self.cmd = cmd
         out = open(os.path.join(self.work, "relay.log"), "w")
-        p = subprocess.Popen(cmd, stdout=out, stderr=out, start_new_session=True)
+        # its own process group (stopped as one), but our session: with autogroup scheduling a
+        # session is one group, and the relay must share the CPU as gen and sink do
+        p = subprocess.Popen(cmd, stdout=out, stderr=out, process_group=0)
         limit = 30 + self.calls / 100
         deadline = time.time() + limit
         while not os.path.exists(self.calls_file):
@@ -127,7 +160,7 @@ class Point:
             return ""
 
     def stop_relay(self, p):
-        """SIGTERM to the relay's process group (its own session: a wrapper's children too)."""
+        """SIGTERM to the relay's process group (a wrapper's children too)."""
         if p is None:
             return
         try:
@@ -163,8 +196,10 @@ class Point:
         r = {"relay": self.relay, "calls": self.calls, "threads": self.threads,
              "pin": self.a.pin, "secs": secs, "rtcp": self.a.rtcp,
              "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-             "loadavg": open("/proc/loadavg").read().split()[0]}
+             "loadavg": open("/proc/loadavg").read().split()[0],
+             "cpu_pressure_avg10": cpu_pressure()}
         p = self.start_relay()
+        cpid = None
         try:
             cpid = self.cpu_pid(p)
             rtcp = ["--rtcp"] if self.a.rtcp else []
@@ -200,6 +235,8 @@ class Point:
                 r["cpu_us_per_pkt"] = 1e6 * (c1 - c0) / tck / got if got else None
         finally:
             self.stop_relay(p)
+            if p is not None and cpid and cpid != p.pid:
+                reap(cpid)
         if p is not None:
             r["relay_exit"] = p.returncode
             r["relay_log"] = self.tail("relay.log")
@@ -216,10 +253,26 @@ class Point:
                 why.append("%s %d" % (k, s[k]))
         if s["lat_us"]["p99"] > P99_LIMIT_US:
             why.append("p99 %.1f ms" % (s["lat_us"]["p99"] / 1000))
-        if g["batches"] and g["late_batches"] > LATE_LIMIT * g["batches"]:
+        if g["secs"] > r["secs"] + BEHIND_LIMIT_S:
+            why.append("generator fell behind (%.2f s for %g s of packets)" % (g["secs"], r["secs"]))
+        elif g["batches"] and g["late_batches"] > LATE_LIMIT * g["batches"]:
             why.append("generator late (%d of %d batches)" % (g["late_batches"], g["batches"]))
         r["carried"] = not why
         r["why"] = ", ".join(why)
+
+
+def sched_policy():
+    """How the driver, and so every process it starts, is scheduled (chrt/nice are inherited)."""
+    pol = os.sched_getscheduler(0)
+    names = {os.SCHED_OTHER: "SCHED_OTHER", os.SCHED_FIFO: "SCHED_FIFO", os.SCHED_RR: "SCHED_RR",
+             os.SCHED_BATCH: "SCHED_BATCH", os.SCHED_IDLE: "SCHED_IDLE"}
+    if pol in (os.SCHED_FIFO, os.SCHED_RR):
+        return "%s %d" % (names[pol], os.sched_getparam(0).sched_priority)
+    try:
+        group = open("/proc/self/autogroup").read().strip()
+    except OSError:
+        group = "no autogroup"
+    return "%s nice %d, %s" % (names.get(pol, str(pol)), os.nice(0), group)
 
 
 def line(r):
@@ -258,7 +311,7 @@ class Runner:
         self.results.append(r)
         with open(os.path.join(self.a.out, "calls-results.json"), "w") as f:
             json.dump({"command": self.a.command, "machine": self.a.machine,
-                       "points": self.results}, f, indent=1)
+                       "sched": sched_policy(), "points": self.results}, f, indent=1)
 
     def bisect(self, relay, threads):
         """The fixed points, then bisection between the largest carried and the smallest not

@@ -12,6 +12,7 @@ learning, its default)."""
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -62,6 +63,14 @@ def main():
         sys.exit("rtpengine_calls: %d calls need %d ports (RTP and RTCP per leg); the range has %d"
                  % (a.calls, 4 * a.calls, a.port_max - a.port_min + 1))
 
+    # an rtpengine left over on our ng port would answer our pings and set the calls up itself
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.bind(("127.0.0.1", a.ng_port))
+    except OSError as e:
+        sys.exit("rtpengine_calls: the ng port 127.0.0.1:%d is taken (%s): another rtpengine?"
+                 % (a.ng_port, e.strerror))
+    probe.close()
     # --config-file=none: not the package's /etc/rtpengine/rtpengine.conf (its control ports
     # would clash with a running service)
     cmd = ["rtpengine", "--config-file=none", "--foreground", "--log-stderr", "--log-level=3",
@@ -69,9 +78,9 @@ def main():
            "--port-min=%d" % a.port_min, "--port-max=%d" % a.port_max,
            "--num-threads=%d" % a.threads, "--timeout=120", "--delete-delay=0"]
     log = open(a.log, "w")
-    # its own session: the driver's SIGTERM to our process group must leave it running until
-    # its counters are read
-    engine = subprocess.Popen(cmd, stdout=log, stderr=log, start_new_session=True)
+    # its own process group: the driver's SIGTERM to ours must leave it running until its
+    # counters are read (the same session: it shares the CPU as gen and sink do)
+    engine = subprocess.Popen(cmd, stdout=log, stderr=log, process_group=0)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))

@@ -29,6 +29,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -53,6 +55,26 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/*
+ * One sink per endpoint port on this host: SO_REUSEADDR (which gen needs to share the port)
+ * would also let a second sink bind it, and the kernel would hand each datagram to one of the
+ * two. A lock file held for the sink's life makes a second one fail instead.
+ */
+static void lock_port(uint16_t port)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/calls-load-sink-%u.lock", port);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB)) {
+		fprintf(stderr, "sink: another sink holds port %u (%s): one calls-load run at a time\n",
+			port, path);
+		exit(1);
+	}
+	/* the fd stays open, and the lock held, until the sink exits */
 }
 
 static int endpoint_socket(uint16_t port)
@@ -198,6 +220,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sink: out of memory for %llu streams\n", (unsigned long long)streams);
 		return 1;
 	}
+	lock_port(calls.endpoint_port);
 	fd = endpoint_socket(calls.endpoint_port);
 	if (rtcp_on)
 		rtcp_fd = endpoint_socket(calls.endpoint_port + 1);
