@@ -122,12 +122,14 @@ final class AesGcmCipher implements PacketCipher {
         return TAG;
     }
 
+    /** Frees the contexts once; a later packet fails on the closed scratch memory, never on freed contexts. */
     @Override
     public void close() {
+        if (!arena.scope().isAlive()) {
+            return;
+        }
+        arena.close();
         LibCrypto.EVP_CIPHER_CTX_free(encrypt);
         LibCrypto.EVP_CIPHER_CTX_free(decrypt);
-        if (arena.scope().isAlive()) {
-            arena.close();
-        }
     }
 }

@@ -72,6 +72,18 @@ public record SrtpMasterKey(byte[] key, byte[] salt, byte[] mki, long lifetime) 
         return mki.clone();
     }
 
+    /** Equal when key, salt, MKI and lifetime are (an SDES re-offer repeats its a=crypto). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SrtpMasterKey k && Arrays.equals(key, k.key) && Arrays.equals(salt, k.salt)
+                && Arrays.equals(mki, k.mki) && lifetime == k.lifetime;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(key) * 31 + Arrays.hashCode(mki);
+    }
+
     /** Keeps the key out of logs. */
     @Override
     public String toString() {

@@ -159,6 +159,25 @@ class SrtpSessionTest {
     }
 
     @Test
+    void closingTwiceIsHarmlessAndAClosedGcmSessionRefusesWork() {
+        SrtpSuite s = SrtpSuite.AEAD_AES_128_GCM;
+        SrtpSession session = SrtpSession.create(policy(s, 4, key(s, 1, "", 10)));
+        session.close();
+        session.close();
+        byte[] rtp = TestPackets.rtp(5, 1).get(0);
+        assertThrows(IllegalStateException.class, () -> session.protectRtp(slot, 0, put(rtp), 2048));
+    }
+
+    @Test
+    void masterKeysAreEqualByContent() {
+        SrtpSuite s = SrtpSuite.AES_CM_128_HMAC_SHA1_80;
+        assertEquals(key(s, 1, "01", 10), key(s, 1, "01", 10));
+        assertEquals(key(s, 1, "01", 10).hashCode(), key(s, 1, "01", 10).hashCode());
+        assertTrue(!key(s, 1, "01", 10).equals(key(s, 2, "01", 10)));
+        assertTrue(!key(s, 1, "01", 10).toString().contains("key="), "no key material in logs");
+    }
+
+    @Test
     void badKeysAreRefusedWhenThePolicyIsMade() {
         SrtpSuite s = SrtpSuite.AEAD_AES_128_GCM;
         assertThrows(IllegalArgumentException.class, () -> SrtpPolicy.of(s,
