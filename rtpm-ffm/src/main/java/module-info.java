@@ -11,6 +11,7 @@ module io.rtpm.ffm {
     exports io.rtpm.rtp.stats;
     exports io.rtpm.relay;
     exports io.rtpm.engine;
+    exports io.rtpm.srtp;
 
     // the relay's warm-up waits until the JIT has gone quiet (CompilationMXBean)
     requires java.management;
