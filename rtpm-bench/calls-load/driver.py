@@ -139,7 +139,7 @@ class Point:
         # its own process group (stopped as one), but our session: with autogroup scheduling a
         # session is one group, and the relay must share the CPU as gen and sink do
         p = subprocess.Popen(cmd, stdout=out, stderr=out, process_group=0)
-        limit = 30 + self.calls / 100
+        limit = self.a.start_timeout + self.calls / 100
         deadline = time.time() + limit
         while not os.path.exists(self.calls_file):
             if p.poll() is not None:
@@ -423,6 +423,9 @@ def main():
     ap.add_argument("--points", default="250,500,1000,2000", help="bisect's fixed points")
     ap.add_argument("--max-calls", type=int, default=4000)
     ap.add_argument("--rtcp", action="store_true", help="one RTCP SR per stream every 5 s")
+    ap.add_argument("--start-timeout", type=float, default=30,
+                    help="seconds a relay may take to write its calls file (plus 1 per 100 calls);"
+                         " a JVM in a TCG guest needs more")
     ap.add_argument("--bin", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--out", required=True)
