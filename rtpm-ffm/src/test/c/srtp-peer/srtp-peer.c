@@ -7,7 +7,8 @@
  *
  * Reads one packet a line in hex from stdin and writes one line for each to stdout: the
  * processed packet in hex, or "ERR <libsrtp status>". KEY_HEX is the master key followed by
- * the master salt. One session: ssrc_any_outbound to protect, ssrc_any_inbound to unprotect,
+ * the master salt; SRTP_PEER_RTCP_AUTH_ONLY=1 in the environment leaves SRTCP unencrypted
+ * (authenticated only). One session: ssrc_any_outbound to protect, ssrc_any_inbound to unprotect,
  * replay window 128. "bench" times COUNT packets of SIZE bytes (RTP, one SSRC, sequence
  * numbers counting up) as rtpm's SrtpBench and SrtpCpuTime do: protect, and protect plus
  * unprotect, in thread CPU time per packet.
@@ -78,6 +79,9 @@ static srtp_t session(const char *suite, const char *key_hex, const char *mki_he
 		fprintf(stderr, "srtp-peer: bad suite, key or MKI\n");
 		exit(2);
 	}
+	/* SRTCP authenticated but not encrypted (E flag clear), as rtpm's encryptRtcp=false */
+	if (getenv("SRTP_PEER_RTCP_AUTH_ONLY"))
+		policy.rtcp.sec_serv = sec_serv_auth;
 	policy.ssrc.type = outbound ? ssrc_any_outbound : ssrc_any_inbound;
 	policy.window_size = 128;
 	if (mki_len) {

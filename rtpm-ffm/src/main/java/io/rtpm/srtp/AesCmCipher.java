@@ -14,7 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>The keystream comes from the JDK's {@code AES/ECB/NoPadding} over counter blocks built
  * here: {@code AES/CTR} would need a new {@code IvParameterSpec} and an {@code init} per packet
  * (allocations), ECB over a reused array needs neither. The JDK's AES block is intrinsified
- * (AES-NI), so ECB costs what CTR would. Up to {@link #CHUNK} bytes of keystream per call.
+ * (AES-NI), so ECB costs what CTR would. The keystream is made {@link #CHUNK} bytes at a time.
  *
  * <p>Not thread-safe: one per session and direction.
  */

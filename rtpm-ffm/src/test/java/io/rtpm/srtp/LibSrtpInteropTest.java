@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Interop with libsrtp2 (Debian's libsrtp2-dev, on NSS), every suite, RTP and RTCP, without and
- * with MKI, both ways: rtpm protects and libsrtp2 unprotects, and libsrtp2 protects and rtpm
+ * with MKI, and SRTCP with the E flag clear (authenticated, not encrypted), both ways: rtpm protects and libsrtp2 unprotects, and libsrtp2 protects and rtpm
  * unprotects. Both start every SRTP stream at ROC 0, so the two protections of the same RTP
  * packets must also be byte for byte the same. Not so for SRTCP: rtpm gives the first packet
  * index 0 (RFC 3711 section 3.4: zero before the first is sent, incremented after each), libsrtp2
@@ -51,9 +51,10 @@ class LibSrtpInteropTest {
         List<Arguments> out = new ArrayList<>();
         for (SrtpSuite suite : SrtpSuite.values()) {
             for (boolean rtcp : new boolean[] {false, true}) {
-                out.add(Arguments.of(suite, rtcp, ""));
-                out.add(Arguments.of(suite, rtcp, "a1b2c3d4"));
+                out.add(Arguments.of(suite, rtcp, "", true));
+                out.add(Arguments.of(suite, rtcp, "a1b2c3d4", true));
             }
+            out.add(Arguments.of(suite, true, "", false)); // SRTCP with the E flag clear
         }
         return out;
     }
@@ -66,16 +67,16 @@ class LibSrtpInteropTest {
         return k;
     }
 
-    private static SrtpSession session(SrtpSuite suite, String mki) {
+    private static SrtpSession session(SrtpSuite suite, String mki, boolean encryptRtcp) {
         byte[] k = masterKey(suite);
         SrtpMasterKey key = SrtpMasterKey.ofConcatenated(suite, k);
         key = new SrtpMasterKey(key.key(), key.salt(), HEX.parseHex(mki), key.lifetime());
         return SrtpSession.create(new SrtpPolicy(suite, List.of(key), mki.length() / 2, 0,
-                SrtpPolicy.DEFAULT_MAX_STREAMS, true, SrtpPolicy.GcmEngine.LIBCRYPTO));
+                SrtpPolicy.DEFAULT_MAX_STREAMS, encryptRtcp, SrtpPolicy.GcmEngine.LIBCRYPTO));
     }
 
-    private static List<String> runPeer(String mode, boolean rtcp, SrtpSuite suite, String mki, List<byte[]> in)
-            throws IOException, InterruptedException {
+    private static List<String> runPeer(String mode, boolean rtcp, SrtpSuite suite, String mki, boolean encryptRtcp,
+                                        List<byte[]> in) throws IOException, InterruptedException {
         Path input = Files.createTempFile("srtp-peer", ".hex");
         try {
             Files.write(input, in.stream().map(HEX::formatHex).toList());
@@ -84,8 +85,12 @@ class LibSrtpInteropTest {
             if (!mki.isEmpty()) {
                 cmd.add(mki);
             }
-            Process p = new ProcessBuilder(cmd).redirectInput(input.toFile())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(input.toFile())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            if (!encryptRtcp) {
+                pb.environment().put("SRTP_PEER_RTCP_AUTH_ONLY", "1");
+            }
+            Process p = pb.start();
             List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException("srtp-peer " + cmd + " failed");
@@ -113,23 +118,32 @@ class LibSrtpInteropTest {
         return out;
     }
 
-    @ParameterizedTest(name = "{0} rtcp={1} mki={2}")
+    @ParameterizedTest(name = "{0} rtcp={1} mki={2} encryptRtcp={3}")
     @MethodSource("cases")
-    void bothWays(SrtpSuite suite, boolean rtcp, String mki) throws Exception {
+    void bothWays(SrtpSuite suite, boolean rtcp, String mki, boolean encryptRtcp) throws Exception {
         List<byte[]> plain = rtcp ? TestPackets.rtcp(suite.ordinal(), PACKETS) : TestPackets.rtp(suite.ordinal(), PACKETS);
         List<String> plainHex = plain.stream().map(HEX::formatHex).toList();
 
         List<String> ours;
-        try (SrtpSession tx = session(suite, mki)) {
+        try (SrtpSession tx = session(suite, mki, encryptRtcp)) {
             ours = runOurs(tx, true, rtcp, plain);
             assertEquals(PACKETS, tx.counters().protectedPackets(), tx.counters().toString());
         }
-        List<String> theirs = runPeer("protect", rtcp, suite, mki, plain);
+        List<String> theirs = runPeer("protect", rtcp, suite, mki, encryptRtcp, plain);
         if (!rtcp) {
             assertSameLines(theirs, ours, "rtpm and libsrtp2 protect the same packets into the same bytes");
+        } else {
+            for (List<String> side : List.of(theirs, ours)) { // the E flag says what each side did
+                for (String line : side) {
+                    byte[] p = HEX.parseHex(line);
+                    int trailer = p.length - 4 - mki.length() / 2 - (suite.aead() ? 0 : suite.rtcpTagLength());
+                    assertEquals(encryptRtcp, p[trailer] < 0, "E flag of " + line);
+                }
+            }
         }
 
-        List<String> unprotected = runPeer("unprotect", rtcp, suite, mki, ours.stream().map(HEX::parseHex).toList());
+        List<String> unprotected = runPeer("unprotect", rtcp, suite, mki, encryptRtcp,
+                ours.stream().map(HEX::parseHex).toList());
         if (rtcp && !mki.isEmpty() && suite.rtpTagLength() != suite.rtcpTagLength()) {
             // libsrtp2 2.5.0 looks for an SRTCP packet's MKI before a tag of the SRTP tag's
             // length (srtp_get_session_keys, srtp/srtp.c), so with _32 and MKI it cannot read
@@ -140,7 +154,7 @@ class LibSrtpInteropTest {
         } else {
             assertSameLines(plainHex, unprotected, "libsrtp2 unprotects what rtpm protected");
         }
-        try (SrtpSession rx = session(suite, mki)) {
+        try (SrtpSession rx = session(suite, mki, encryptRtcp)) {
             assertSameLines(plainHex, runOurs(rx, false, rtcp, theirs.stream().map(HEX::parseHex).toList()),
                     "rtpm unprotects what libsrtp2 protected");
             assertEquals(PACKETS, rx.counters().unprotectedPackets(), rx.counters().toString());

@@ -16,9 +16,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>Every pointer is passed as its address in a {@code long} (the same register on LP64): a
  * packet starts at an offset in a ring slot, and slicing the slot's segment per call would be an
- * object per packet. The callers own the bounds: these calls check nothing. Every call is
- * {@code critical}: none blocks or calls back into Java, so the thread-state transition is
- * skipped. The wrappers return the C result (1 on success for EVP, 0 on failure); OpenSSL keeps
+ * object per packet. The callers own the bounds: these calls check nothing. The per-packet
+ * calls (init, update, final, ctrl) are {@code critical}: none blocks or calls back into Java, so
+ * the thread-state transition is skipped. The wrappers return the C result (1 on success for EVP, 0 on failure); OpenSSL keeps
  * no errno.
  *
  * <p>Loading the class fails with {@link UnsatisfiedLinkError}, saying what to install, when
