@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import io.rtpm.ffm.RingConfig;
 import io.rtpm.ffm.RingDevice;
 import io.rtpm.ffm.RingStats;
+import io.rtpm.ffm.RingStoppedException;
 import io.rtpm.ffm.RtpmException;
 import io.rtpm.relay.Relay;
 import io.rtpm.relay.RelayConfig;
@@ -146,6 +147,11 @@ final class StreamCommand implements Callable<Integer> {
     /** Enough for C2 to compile the per-packet paths here (docs/perf/relay.md). */
     static final int WARM_UP_PACKETS = 20_000;
     private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(5);
+    /** How often the ring's state is read: bounds how late a stream sees {@code rtpm stop}. */
+    static final long RING_CHECK_NANOS = 100_000_000L;
+
+    /** Set when the ring was stopped under the relay (rtpm stop): exit {@link ExitCodes#RING_STOPPED}. */
+    private boolean ringStopped;
 
     @Override
     public Integer call() {
@@ -183,7 +189,13 @@ final class StreamCommand implements Callable<Integer> {
                                 + metrics.port() + "/metrics" : ""));
                 info.flush();
                 try (StopSignal signal = new StopSignal()) {
-                    RelayStats fin = run(relay, out, signal);
+                    RelayStats fin = run(dev, relay, out, signal);
+                    ringStopped |= relay.failure() instanceof RingStoppedException;
+                    if (ringStopped) {
+                        info.println("ring " + ring.ring + " was stopped (rtpm stop): what it held was"
+                                + " sent; exiting with " + ExitCodes.RING_STOPPED);
+                        info.flush();
+                    }
                     if (json) {
                         out.println(Report.relay(fin, fin.txRtp() / Math.max(1e-9, fin.uptimeNanos() / 1e9), true));
                     } else {
@@ -195,6 +207,9 @@ final class StreamCommand implements Callable<Integer> {
                 relay.close();
             }
             Throwable f = relay.failure();
+            if (ringStopped) {
+                return ExitCodes.RING_STOPPED;
+            }
             if (f != null) {
                 String why = f.getMessage() != null ? f.getMessage() : f.toString();
                 throw new CliException(f instanceof RtpmException ? ExitCodes.RING_ERROR : ExitCodes.SOFTWARE,
@@ -259,8 +274,12 @@ final class StreamCommand implements Callable<Integer> {
         };
     }
 
-    /** Prints per interval until Ctrl-C, --duration, or the relay stops; returns the final stats. */
-    private RelayStats run(Relay relay, PrintWriter out, StopSignal signal) {
+    /**
+     * Prints per interval until Ctrl-C, --duration, the relay stops, or the ring is stopped
+     * ({@code rtpm stop}: seen within {@link #RING_CHECK_NANOS}, also when no packet flows and the
+     * relay itself would not notice); returns the final stats.
+     */
+    private RelayStats run(RingDevice dev, Relay relay, PrintWriter out, StopSignal signal) {
         boolean terminal = !json && System.console() != null && System.console().isTerminal();
         boolean statusShown = false;
         long start = System.nanoTime();
@@ -270,11 +289,16 @@ final class StreamCommand implements Callable<Integer> {
         long lastTx = 0;
         long lastAt = start;
         while (relay.isRunning()) {
-            if (signal.await(Math.min(next, end) - System.nanoTime())) {
+            long before = System.nanoTime();
+            if (signal.await(Math.min(Math.min(next, end), before + RING_CHECK_NANOS) - before)) {
                 break;
             }
             long now = System.nanoTime();
             if (now >= end) {
+                break;
+            }
+            if (!ringRunning(dev)) {
+                ringStopped = true;
                 break;
             }
             if (now < next) {
@@ -299,6 +323,15 @@ final class StreamCommand implements Callable<Integer> {
             out.println();
         }
         return fin;
+    }
+
+    /** @return false once the ring is stopped (or unconfigured); a failed read counts as running */
+    private boolean ringRunning(RingDevice dev) {
+        try {
+            return dev.stats(ring.ring).running();
+        } catch (RtpmException e) {
+            return true; // the relay's own failure, if any, says what is wrong
+        }
     }
 
     /** sleep, busy. */
