@@ -63,6 +63,7 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
     /**
      * Opens and maps a ring file and takes a free session record in it.
      *
+     * @param rings  the ring directory (for its permission advice)
      * @param path   the ring file
      * @param ringId the ring it should hold
      * @return the handle; its record may still hold a dead owner's leftovers (see ShmRing)
@@ -70,11 +71,14 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
      * @throws RtpmException when the file is not a ring file or every record is taken
      */
     @SuppressWarnings("restricted") // mmap returns a bare address of the size we asked for
-    static ShmHandle open(Path path, int ringId) {
+    static ShmHandle open(ShmRings rings, Path path, int ringId) {
         String op = "open user-space ring " + ringId;
         int fd = Libc.open(path.toString(), Libc.O_RDWR | Libc.O_NOFOLLOW, 0);
         if (fd == -Errno.ENOENT) {
             throw new RingNotConfiguredException(op, Errno.ENODATA, ringId);
+        }
+        if (fd == -Errno.EACCES || fd == -Errno.EPERM) {
+            throw rings.denied(op, path, -fd);
         }
         if (fd < 0) {
             throw new RtpmException(op, -fd, "cannot open " + path

@@ -34,7 +34,9 @@ import java.util.Set;
  * configure, stream and read stats of the same rings as they do through {@code /dev/rtp_mgr}.
  *
  * <p>Processes sharing rings must run as users that can read and write the directory's
- * {@code rtpm-*} files (they are created mode 0660).
+ * {@code rtpm-*} files: they are created mode 0660 and given group {@value #DEFAULT_GROUP} when
+ * it exists (or the group {@value #GROUP_PROPERTY} / {@value #GROUP_ENV} names). A file this user
+ * may not open is a {@link io.rtpm.ffm.PermissionDeniedException} naming its owner and group.
  */
 public final class ShmRingDevice implements RingDevice {
 
@@ -44,12 +46,21 @@ public final class ShmRingDevice implements RingDevice {
     public static final String DIR_PROPERTY = "rtpm.shm.dir";
     /** Environment variable naming another directory (the property wins). */
     public static final String DIR_ENV = "RTPM_SHM_DIR";
+    /**
+     * The group new ring files get when it exists, so that rings configured by root are usable
+     * by the service (deploy/rtpm-stream@.service runs as group rtpm, the device's group too).
+     */
+    public static final String DEFAULT_GROUP = "rtpm";
+    /** System property naming another ring group. */
+    public static final String GROUP_PROPERTY = "rtpm.shm.group";
+    /** Environment variable naming another ring group (the property wins). */
+    public static final String GROUP_ENV = "RTPM_SHM_GROUP";
 
     private final ShmRings rings;
     private volatile boolean closed;
 
     private ShmRingDevice(Path dir) {
-        this.rings = new ShmRings(dir);
+        this.rings = new ShmRings(dir, setting(GROUP_PROPERTY, GROUP_ENV, DEFAULT_GROUP));
     }
 
     /**
@@ -59,11 +70,16 @@ public final class ShmRingDevice implements RingDevice {
      * @throws RtpmException when the directory does not exist
      */
     public static ShmRingDevice open() {
-        String d = System.getProperty(DIR_PROPERTY);
-        if (d == null || d.isEmpty()) {
-            d = System.getenv(DIR_ENV);
+        return open(Path.of(setting(DIR_PROPERTY, DIR_ENV, DEFAULT_DIR)));
+    }
+
+    /** @return the system property, else the environment variable, else the default */
+    private static String setting(String property, String env, String otherwise) {
+        String v = System.getProperty(property);
+        if (v == null || v.isEmpty()) {
+            v = System.getenv(env);
         }
-        return open(Path.of(d == null || d.isEmpty() ? DEFAULT_DIR : d));
+        return v == null || v.isEmpty() ? otherwise : v;
     }
 
     /**
@@ -131,6 +147,8 @@ public final class ShmRingDevice implements RingDevice {
                     s = old.stats(c.ringId());
                 } catch (RingNotConfiguredException gone) {
                     s = null;
+                } catch (io.rtpm.ffm.PermissionDeniedException denied) {
+                    throw denied; // another user's ring: not this user's to replace
                 } catch (RtpmException corrupt) {
                     // not a ring file any session could use: configure replaces it
                     s = null;
@@ -182,6 +200,8 @@ public final class ShmRingDevice implements RingDevice {
             return layoutOf(ringId, b);
         } catch (NoSuchFileException e) {
             throw new RingNotConfiguredException(op, Errno.ENODATA, ringId);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw rings.denied(op, rings.path(ringId), Errno.EACCES);
         } catch (IOException e) {
             throw new RtpmException(op, Errno.EIO, "cannot read " + rings.path(ringId) + ": "
                     + e.getMessage(), e);
