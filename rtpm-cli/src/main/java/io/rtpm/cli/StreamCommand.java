@@ -170,6 +170,11 @@ final class StreamCommand implements Callable<Integer> {
                 .maxAgeNanos(TimeUnit.MILLISECONDS.toNanos(maxAgeMillis))
                 .waitStrategy(waitStrategy).pin(cpuRx, cpuTx).threads(threads).build();
         try (RingDevice dev = ring.open()) {
+            String fallback = Describe.fallbackWarning(dev, ring.backend, ring.device);
+            if (fallback != null) {
+                spec.commandLine().getErr().println(fallback);
+                spec.commandLine().getErr().flush();
+            }
             prepareRing(dev, info);
             if (warmUp > 0) {
                 long t0 = System.nanoTime();
@@ -182,14 +187,17 @@ final class StreamCommand implements Callable<Integer> {
                     : new MetricsServer(new InetSocketAddress(metricsBind, metricsPort),
                             () -> Report.prometheus(relay.stats(), ring.ring))) {
                 String from = rxFrom != null ? " from " + rxFrom : latch ? " (latching to the first source)" : "";
-                info.println("relaying " + new InetSocketAddress(local, relay.rtpPort()) + from + " -> "
-                        + cfg.txDestination() + " through ring " + ring.ring + "; RTCP "
-                        + rtcpText(relay) + "; " + Describe.backendChoice(dev, ring.backend)
+                String relaying = "relaying " + new InetSocketAddress(local, relay.rtpPort()) + from + " -> "
+                        + cfg.txDestination() + " through ring " + ring.ring;
+                info.println(relaying + "; RTCP " + rtcpText(relay) + "; " + Describe.backendChoice(dev, ring.backend)
                         + (metrics != null ? "; metrics on http://" + metricsBind.getHostAddress() + ":"
                                 + metrics.port() + "/metrics" : ""));
                 info.flush();
+                ServiceNotify systemd = ServiceNotify.fromEnvironment(spec.commandLine().getErr());
                 try (StopSignal signal = new StopSignal()) {
+                    systemd.ready(relaying); // the ports are bound and the code is warm
                     RelayStats fin = run(dev, relay, out, signal);
+                    systemd.stopping("drained; " + fin.txRtp() + " RTP packets relayed");
                     ringStopped |= relay.failure() instanceof RingStoppedException;
                     if (ringStopped) {
                         info.println("ring " + ring.ring + " was stopped (rtpm stop): what it held was"

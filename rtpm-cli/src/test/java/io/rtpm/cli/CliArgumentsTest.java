@@ -101,7 +101,8 @@ class CliArgumentsTest {
             Cli.Result r = Cli.run("recv", "--port", port, "--bind", "127.0.0.1");
             assertEquals(ExitCodes.PORT_IN_USE, r.code(), r::toString);
             int rx = Cli.freePortPair();
-            Cli.Result m = Cli.run("stream", "--ring", "3", "--rx", "" + rx, "--tx", "5006", "--bind", "127.0.0.1",
+            // --backend shm: auto's fallback warning would be a line of its own before the error
+            Cli.Result m = Cli.run("stream", "--backend", "shm", "--ring", "3", "--rx", "" + rx, "--tx", "5006", "--bind", "127.0.0.1",
                     "--metrics-port", "" + tcp.getLocalPort(), "--duration", "1");
             assertEquals(ExitCodes.PORT_IN_USE, m.code(), m::toString);
             assertEquals(1, m.err().lines().count(), m::toString);
