@@ -189,9 +189,14 @@ final class StreamCommand implements Callable<Integer> {
                 String from = rxFrom != null ? " from " + rxFrom : latch ? " (latching to the first source)" : "";
                 String relaying = "relaying " + new InetSocketAddress(local, relay.rtpPort()) + from + " -> "
                         + cfg.txDestination() + " through ring " + ring.ring;
-                info.println(relaying + "; RTCP " + rtcpText(relay) + "; " + Describe.backendChoice(dev, ring.backend)
+                info.println(relaying + "; RTCP " + rtcpText(relay) + "; SO_RCVBUF " + relay.receiveBufferBytes()
+                        + " B; " + Describe.backendChoice(dev, ring.backend)
                         + (metrics != null ? "; metrics on http://" + metricsBind.getHostAddress() + ":"
                                 + metrics.port() + "/metrics" : ""));
+                warnClamped(spec.commandLine().getErr(), "--rcvbuf", rcvbuf, relay.receiveBufferBytes(),
+                        "net.core.rmem_max");
+                warnClamped(spec.commandLine().getErr(), "--sndbuf", sndbuf, relay.sendBufferBytes(),
+                        "net.core.wmem_max");
                 info.flush();
                 ServiceNotify systemd = ServiceNotify.fromEnvironment(spec.commandLine().getErr());
                 try (StopSignal signal = new StopSignal()) {
@@ -331,6 +336,20 @@ final class StreamCommand implements Callable<Integer> {
             out.println();
         }
         return fin;
+    }
+
+    /**
+     * Says on stderr when the kernel gave a socket less buffer than asked: without CAP_NET_ADMIN
+     * it clamps SO_RCVBUF/SO_SNDBUF to the sysctl's maximum silently, and a relay then drops
+     * bursts that the asked-for size would have held.
+     */
+    private static void warnClamped(PrintWriter err, String option, int asked, int got, String sysctl) {
+        if (asked > 0 && got >= 0 && got < asked) {
+            err.println("warning: " + option + " " + asked + ": the kernel gave " + got + " bytes (" + sysctl
+                    + "): raise " + sysctl + " (sysctl -w " + sysctl + "=" + asked + "), or run with"
+                    + " CAP_NET_ADMIN (AmbientCapabilities=CAP_NET_ADMIN in the unit)");
+            err.flush();
+        }
     }
 
     /** @return false once the ring is stopped (or unconfigured); a failed read counts as running */

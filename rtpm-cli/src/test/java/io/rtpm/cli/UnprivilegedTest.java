@@ -21,13 +21,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * User-space ring files between users, as the systemd unit meets them: a ring that root
- * configured is usable by the service user through the ring group (here {@code nogroup}, in
- * place of rtpm), and a ring it may not open exits 4 with one line that names the file, its
- * owner and group. rtpm runs as {@code nobody} through setpriv(1), so this test runs as root.
+ * rtpm as an unprivileged service user, as the systemd unit runs it: a user-space ring that root
+ * configured is usable through the ring group (here {@code nogroup}, in place of rtpm), a ring
+ * it may not open exits 4 with one line that names the file, its owner and group, and a receive
+ * buffer the kernel clamps (no CAP_NET_ADMIN) is reported. rtpm runs as {@code nobody} through
+ * setpriv(1), so this test runs as root.
  */
 @Timeout(120)
-class RingPermissionTest {
+class UnprivilegedTest {
 
     private static final String GROUP = "nogroup";
 
@@ -60,6 +61,25 @@ class RingPermissionTest {
         Run stream = rtpm(cp, dir, true, "stream", "--backend", "shm", "--ring", "2", "--rx", "" + Cli.freePortPair(),
                 "--tx", "5006", "--bind", "127.0.0.1", "--warm-up", "0", "--duration", "1");
         assertEquals(ExitCodes.PERMISSION, stream.code(), stream::toString);
+    }
+
+    @Test
+    void aClampedReceiveBufferIsReported(@TempDir Path work) throws Exception {
+        Path dir = Files.createDirectory(work.resolve("shm"));
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        int asked = 1 << 30; // beyond any net.core.rmem_max a host sets
+        Run r = rtpm(readableClassPath(work), dir, true, "stream", "--backend", "shm", "--ring", "3",
+                "--rx", "" + Cli.freePortPair(), "--tx", "5006", "--bind", "127.0.0.1", "--warm-up", "0",
+                "--rcvbuf", "" + asked, "--duration", "0.5");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        // what the kernel gave (min(asked, net.core.rmem_max)), as the relaying line reports it
+        java.util.regex.Matcher got = java.util.regex.Pattern.compile("; SO_RCVBUF (\\d+) B;").matcher(r.out());
+        assertTrue(got.find(), r::toString);
+        long given = Long.parseLong(got.group(1));
+        assertTrue(given < asked, r::toString);
+        assertTrue(r.err().contains("warning: --rcvbuf " + asked + ": the kernel gave " + given
+                + " bytes (net.core.rmem_max)"), r::toString);
     }
 
     record Run(int code, String out, String err) {
