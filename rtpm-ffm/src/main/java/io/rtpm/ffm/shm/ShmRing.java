@@ -2,6 +2,7 @@ package io.rtpm.ffm.shm;
 
 import io.rtpm.ffm.RingStats;
 import io.rtpm.ffm.abi.RtpMgrIoctl;
+import io.rtpm.ffm.internal.CallGuard;
 import io.rtpm.ffm.internal.Errno;
 import io.rtpm.ffm.internal.Libc;
 
@@ -1020,9 +1021,11 @@ final class ShmRing implements AutoCloseable {
      *
      * @param read         wait to pop (else to claim)
      * @param timeoutNanos how long at most; 0 only checks
+     * @param guard        the waiting session's: a close ends the wait within a slice
      * @return true when ready, false on timeout
+     * @throws io.rtpm.ffm.NotAttachedException when the session was closed while waiting
      */
-    boolean await(boolean read, long timeoutNanos) {
+    boolean await(boolean read, long timeoutNanos, CallGuard guard) {
         if (read ? readable() : writable()) {
             return true;
         }
@@ -1049,6 +1052,9 @@ final class ShmRing implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
+                }
+                if (guard.isClosed()) {
+                    throw guard.closed("wait on"); // the session's close waits for this call
                 }
                 long slice = Math.min(left, WAIT_SLICE_NANOS);
                 ts.set(ValueLayout.JAVA_LONG, 0, slice / 1_000_000_000L);

@@ -293,6 +293,7 @@ public final class ShmRingDevice implements RingDevice {
 
     @Override
     public void close() {
+        // every call opens (and closes) its own handle on the ring files: nothing to wait for
         closed = true;
     }
 
@@ -303,8 +304,8 @@ public final class ShmRingDevice implements RingDevice {
 
     private void live() {
         if (closed) {
-            throw new IllegalStateException("the user-space ring device on " + rings.dir()
-                    + " is closed: open it again");
+            throw new io.rtpm.ffm.NotAttachedException("use the user-space ring device on " + rings.dir(), 0,
+                    "it is closed: open it again (RingDevice.open)");
         }
     }
 
