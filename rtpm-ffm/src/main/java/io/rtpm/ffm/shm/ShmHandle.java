@@ -194,6 +194,7 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
      * this one holds its lock byte.
      */
     boolean recordHeld(int rec) {
+        lockProbes++;
         MemorySegment fl = FLOCK_SCRATCH.get();
         flock(fl, Libc.F_WRLCK, lockByte(geo, rec));
         // on the packet path (claims on a full ring): the variant that allocates nothing
@@ -204,6 +205,9 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
         }
         return fl.get(ValueLayout.JAVA_SHORT, L_TYPE) != Libc.F_UNLCK;
     }
+
+    /** F_OFD_GETLK calls of {@link #recordHeld} so far (tests count them; racy across threads, fine for that). */
+    long lockProbes;
 
     @Override
     public boolean alive(int owner) {

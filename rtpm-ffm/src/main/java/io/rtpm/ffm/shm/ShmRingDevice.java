@@ -37,6 +37,10 @@ import java.util.Set;
  * {@code rtpm-*} files: they are created mode 0660 and given group {@value #DEFAULT_GROUP} when
  * it exists (or the group {@value #GROUP_PROPERTY} / {@value #GROUP_ENV} names). A file this user
  * may not open is a {@link io.rtpm.ffm.PermissionDeniedException} naming its owner and group.
+ *
+ * <p>Limits: ring ids 0..N-1 with N = {@value #MAX_RINGS_PROPERTY} / {@value #MAX_RINGS_ENV}
+ * (16 by default, as the module's max_rings); 64 session records per ring file, so at most 64
+ * handles on a ring at once (attached sessions, and each control call for its length).
  */
 public final class ShmRingDevice implements RingDevice {
 
@@ -55,12 +59,19 @@ public final class ShmRingDevice implements RingDevice {
     public static final String GROUP_PROPERTY = "rtpm.shm.group";
     /** Environment variable naming another ring group (the property wins). */
     public static final String GROUP_ENV = "RTPM_SHM_GROUP";
+    /**
+     * System property setting how many rings there are (ids 0..N-1), 1..4096 as the module's
+     * {@code max_rings} parameter; 16 by default, as the module's.
+     */
+    public static final String MAX_RINGS_PROPERTY = "rtpm.shm.max-rings";
+    /** Environment variable setting the ring count (the property wins). */
+    public static final String MAX_RINGS_ENV = "RTPM_SHM_MAX_RINGS";
 
     private final ShmRings rings;
     private volatile boolean closed;
 
     private ShmRingDevice(Path dir) {
-        this.rings = new ShmRings(dir, setting(GROUP_PROPERTY, GROUP_ENV, DEFAULT_GROUP));
+        this.rings = new ShmRings(dir, setting(GROUP_PROPERTY, GROUP_ENV, DEFAULT_GROUP), maxRings());
     }
 
     /**
@@ -71,6 +82,22 @@ public final class ShmRingDevice implements RingDevice {
      */
     public static ShmRingDevice open() {
         return open(Path.of(setting(DIR_PROPERTY, DIR_ENV, DEFAULT_DIR)));
+    }
+
+    private static int maxRings() {
+        String v = setting(MAX_RINGS_PROPERTY, MAX_RINGS_ENV, "" + ShmRings.DEFAULT_MAX_RINGS);
+        int n;
+        try {
+            n = Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > ShmRings.MAX_RINGS_LIMIT) {
+            throw new InvalidArgumentException("open the user-space ring", 0, MAX_RINGS_PROPERTY + " / "
+                    + MAX_RINGS_ENV, "'" + v + "' is not a ring count in 1.." + ShmRings.MAX_RINGS_LIMIT
+                    + " (as the module's max_rings)");
+        }
+        return n;
     }
 
     /** @return the system property, else the environment variable, else the default */
@@ -116,7 +143,7 @@ public final class ShmRingDevice implements RingDevice {
     @Override
     public RingInfo info() {
         live();
-        return new RingInfo(Backend.SHM, AbiVersion.CURRENT, ShmRings.MAX_RINGS, ShmRings.ORDER_MIN,
+        return new RingInfo(Backend.SHM, AbiVersion.CURRENT, rings.maxRings(), ShmRings.ORDER_MIN,
                 ShmRings.ORDER_MAX, ShmRings.PAYLOAD_MIN, ShmRings.PAYLOAD_MAX, ShmLayout.SLOT_ALIGN,
                 ShmRings.MAX_RING_BYTES, ShmRings.MAX_TOTAL_BYTES, rings.usedTotalBytes(-1),
                 ShmRings.BATCH_MAX, ShmLayout.HEADER_SIZE, ShmLayout.META_SIZE, ShmLayout.PAGE_SIZE);
@@ -311,9 +338,9 @@ public final class ShmRingDevice implements RingDevice {
 
     private void checkRingId(String op, int ringId) {
         live();
-        if (ringId < 0 || ringId >= ShmRings.MAX_RINGS) {
+        if (ringId < 0 || ringId >= rings.maxRings()) {
             throw new InvalidArgumentException(op, 0, "ringId", ringId + " is outside 0.."
-                    + (ShmRings.MAX_RINGS - 1));
+                    + (rings.maxRings() - 1));
         }
     }
 }

@@ -36,8 +36,9 @@ import static io.rtpm.ffm.shm.ShmLayout.C_RTP_BAD_SEQ;
 
 /**
  * The set of user-space rings in one directory: ring {@code n} is the file {@code rtpm-<n>}, an
- * absent file is an unconfigured ring. The module's limits are kept (ABI limits, 16 rings, the
- * deploy/rtp_mgr.conf memory caps), so a configuration that works here works on the module.
+ * absent file is an unconfigured ring. The module's limits are kept (ABI limits, its default 16
+ * rings unless configured otherwise, the deploy/rtp_mgr.conf memory caps), so a configuration
+ * that works here works on the module.
  *
  * <p>Configure writes a complete new file under a temporary name and renames it over the old one
  * (one atomic step; a configurer killed before the rename leaves the ring as it was). Commands
@@ -52,8 +53,9 @@ final class ShmRings {
     static final int PAYLOAD_MIN = RtpMgrIoctl.RTPM_PAYLOAD_MIN();
     static final int PAYLOAD_MAX = RtpMgrIoctl.RTPM_PAYLOAD_MAX();
     static final int BATCH_MAX = RtpMgrIoctl.RTPM_BATCH_MAX();
-    /** deploy/rtp_mgr.conf: {@code max_rings=16}. */
-    static final int MAX_RINGS = 16;
+    /** The module's default {@code max_rings} (deploy/rtp_mgr.conf), and its range. */
+    static final int DEFAULT_MAX_RINGS = 16;
+    static final int MAX_RINGS_LIMIT = 4096;
     /** deploy/rtp_mgr.conf: 64 MiB per ring. */
     static final long MAX_RING_BYTES = 64L << 20;
     /** deploy/rtp_mgr.conf: 256 MiB for all rings. */
@@ -65,10 +67,17 @@ final class ShmRings {
     private final Path dir;
     /** The group new ring and lock files get (when it exists and this user may give it). */
     private final String group;
+    /** Ring ids are 0..maxRings-1, as the module's {@code max_rings} parameter sets. */
+    private final int maxRings;
 
-    ShmRings(Path dir, String group) {
+    ShmRings(Path dir, String group, int maxRings) {
         this.dir = dir;
         this.group = group;
+        this.maxRings = maxRings;
+    }
+
+    int maxRings() {
+        return maxRings;
     }
 
     String group() {
@@ -211,7 +220,7 @@ final class ShmRings {
     /** @return bytes all configured rings map, as the module's used_total_bytes */
     long usedTotalBytes(int except) {
         long sum = 0;
-        for (int i = 0; i < MAX_RINGS; i++) {
+        for (int i = 0; i < maxRings; i++) {
             if (i != except) {
                 sum += Math.max(0, mmapSize(i));
             }
