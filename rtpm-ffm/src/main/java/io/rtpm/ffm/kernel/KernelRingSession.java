@@ -27,6 +27,7 @@ import io.rtpm.ffm.abi.rtpm_slot_desc;
 import io.rtpm.ffm.internal.CallGuard;
 import io.rtpm.ffm.internal.Errno;
 import io.rtpm.ffm.internal.Failures;
+import io.rtpm.ffm.internal.SlotViews;
 import io.rtpm.ffm.internal.Libc;
 
 /**
@@ -165,11 +166,7 @@ final class KernelRingSession implements RingSession {
             throw new AbiMismatchException("map " + name + " (header magic 0x"
                     + Integer.toHexString(rtpm_ring_header.magic(m)) + ")", 0, KernelAbi.HEADER_ABI, seen);
         }
-        Slot[] views = new Slot[layout.slotCount()];
-        for (int i = 0; i < views.length; i++) {
-            views[i] = new Slot(i, m.asSlice(layout.slotOffset(i), layout.slotStride()),
-                    layout.metaSize(), layout.maxPayload());
-        }
+        Slot[] views = SlotViews.over(m, layout);
         mapping = writer ? m : m.asReadOnly();
         slots = views;
         return mapping;
@@ -194,12 +191,7 @@ final class KernelRingSession implements RingSession {
     }
 
     private int own(Slot[] s, Slot slot, String op) {
-        int i = slot.index();
-        if (i < 0 || i >= s.length || s[i] != slot) {
-            throw new IllegalArgumentException(op + " on " + name + ": slot " + i
-                    + " does not belong to this session: use the slots its claim or pop returned");
-        }
-        return i;
+        return SlotViews.own(s, slot, op, name);
     }
 
     @Override

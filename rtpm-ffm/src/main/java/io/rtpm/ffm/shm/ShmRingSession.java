@@ -12,6 +12,7 @@ import io.rtpm.ffm.SlotBatch;
 import io.rtpm.ffm.internal.CallGuard;
 import io.rtpm.ffm.internal.Errno;
 import io.rtpm.ffm.internal.Failures;
+import io.rtpm.ffm.internal.SlotViews;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Collections;
@@ -89,11 +90,7 @@ final class ShmRingSession implements RingSession {
             return mapping;
         }
         MemorySegment m = ring.h.seg.asSlice(0, layout.mmapSize());
-        Slot[] views = new Slot[layout.slotCount()];
-        for (int i = 0; i < views.length; i++) {
-            views[i] = new Slot(i, m.asSlice(layout.slotOffset(i), layout.slotStride()),
-                    layout.metaSize(), layout.maxPayload());
-        }
+        Slot[] views = SlotViews.over(m, layout);
         ring.setMapped(true);
         slots = views;
         mapping = writer ? m : m.asReadOnly();
@@ -126,12 +123,7 @@ final class ShmRingSession implements RingSession {
     }
 
     private int own(Slot[] s, Slot slot, String op) {
-        int i = slot.index();
-        if (i < 0 || i >= s.length || s[i] != slot) {
-            throw new IllegalArgumentException(op + " on " + name + ": slot " + i
-                    + " does not belong to this session: use the slots its claim or pop returned");
-        }
-        return i;
+        return SlotViews.own(s, slot, op, name);
     }
 
 
