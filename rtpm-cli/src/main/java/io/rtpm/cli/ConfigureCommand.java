@@ -43,6 +43,9 @@ final class ConfigureCommand implements Callable<Integer> {
     @Option(names = "--no-rtp-tracking", description = "Do not parse pushes as RTP in the ring.")
     boolean noTracking;
 
+    @Option(names = "--json", description = "Print the ring's state after it, as rtpm stats --json does.")
+    boolean json;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -53,6 +56,12 @@ final class ConfigureCommand implements Callable<Integer> {
             checkLimits(dev.info(), order, maxPayload);
             RingConfig c = new RingConfig(ring.ring, order, maxPayload, dropPolicy, !noTracking);
             dev.configure(c);
+            if (json) {
+                out.println(Report.ringState(dev, ring.ring).put("max_payload", maxPayload)
+                        .put("drop_policy", dropPolicy.name().toLowerCase(Locale.ROOT))
+                        .put("rtp_tracking", !noTracking));
+                return ExitCodes.OK;
+            }
             out.println("configured ring " + ring.ring + ": " + c.slotCount() + " slots x " + maxPayload
                     + " B, drop policy " + dropPolicy.name().toLowerCase(Locale.ROOT) + ", stopped ("
                     + Describe.backend(dev.backend()) + ")");

@@ -26,6 +26,23 @@ final class Describe {
         return s;
     }
 
+    /**
+     * The warning for {@code --backend auto} that found no module: said on stderr, so that a relay
+     * meant for the kernel ring does not run on the user-space one unnoticed (the journal of a
+     * unit started before the module loaded, or after it failed to).
+     *
+     * @return the warning, or null when the backend was chosen or is the kernel's
+     */
+    static String fallbackWarning(RingDevice dev, Backend asked, String devicePath) {
+        if (dev.backend() != Backend.SHM || asked != Backend.AUTO) {
+            return null;
+        }
+        return "warning: " + devicePath + " does not exist (the rtp_mgr module is not loaded, or"
+                + " failed to load: see dmesg and systemctl status systemd-modules-load): running on"
+                + " the user-space ring instead; --backend shm chooses it without this warning,"
+                + " --backend kernel fails instead (exit 3)";
+    }
+
     static String bytes(long n) {
         if (n < 10_000) {
             return n + " B";

@@ -28,6 +28,21 @@ public final class ExitCodes {
     public static final int LOSS = 9;
     /** Any other ring or network failure (the message says which call and errno). */
     public static final int RING_ERROR = 10;
+    /**
+     * rtpm stream: its ring was stopped ({@code rtpm stop}); it sent what was in the ring and
+     * exited. Deliberate, so the systemd unit neither restarts on it nor shows it as a failure.
+     */
+    public static final int RING_STOPPED = 11;
+    /**
+     * SIGINT (Ctrl-C) ended the command (128 + 2, the shell's convention); rtpm stream drained the
+     * ring and printed its summary first.
+     */
+    public static final int SIGINT = 130;
+    /**
+     * SIGTERM ({@code systemctl stop}, {@code kill}) ended the command (128 + 15); rtpm stream
+     * drained the ring and printed its summary first. The unit counts it as success.
+     */
+    public static final int SIGTERM = 143;
 
     /** The table for picocli's help ("Exit Codes:" section). */
     static final String[] HELP_LIST = {
@@ -42,6 +57,9 @@ public final class ExitCodes {
         "8:ring not configured",
         "9:recv --fail-on-loss saw loss",
         "10:other ring or network failure",
+        "11:stream: its ring was stopped (rtpm stop), drained",
+        "130:SIGINT (Ctrl-C), after the drain and summary",
+        "143:SIGTERM (systemctl stop), after the drain and summary",
     };
 
     private ExitCodes() {

@@ -30,6 +30,14 @@ final class Report {
                 .put("mappings", s.mappings());
     }
 
+    /**
+     * A ring's state as {@code rtpm stats --json} prints it, with the backend: what configure,
+     * start and stop print with {@code --json} after they acted.
+     */
+    static Json ringState(io.rtpm.ffm.RingDevice dev, int ringId) {
+        return ring(dev.stats(ringId)).put("backend", dev.backend().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
     static List<String> ringText(RingStats s) {
         List<String> l = new ArrayList<>();
         if (!s.configured()) {

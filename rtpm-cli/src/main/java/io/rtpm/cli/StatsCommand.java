@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 import io.rtpm.ffm.RingDevice;
-import io.rtpm.ffm.RingStats;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,11 +50,10 @@ final class StatsCommand implements Callable<Integer> {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
                 }
-                RingStats s = dev.stats(ring.ring);
                 if (json) {
-                    out.println(Report.ring(s).put("backend", dev.backend().name().toLowerCase(java.util.Locale.ROOT)));
+                    out.println(Report.ringState(dev, ring.ring));
                 } else {
-                    Report.ringText(s).forEach(out::println);
+                    Report.ringText(dev.stats(ring.ring)).forEach(out::println);
                 }
                 out.flush();
             }

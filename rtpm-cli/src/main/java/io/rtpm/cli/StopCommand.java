@@ -20,6 +20,9 @@ final class StopCommand implements Callable<Integer> {
     @Option(names = "--unconfigure", description = "Also free the ring's memory (fails while sessions are attached).")
     boolean unconfigure;
 
+    @Option(names = "--json", description = "Print the ring's state after it, as rtpm stats --json does.")
+    boolean json;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -32,7 +35,8 @@ final class StopCommand implements Callable<Integer> {
                 dev.unconfigure(ring.ring);
                 msg += " and unconfigured";
             }
-            spec.commandLine().getOut().println(msg + " (" + Describe.backend(dev.backend()) + ")");
+            spec.commandLine().getOut().println(json ? Report.ringState(dev, ring.ring)
+                    : msg + " (" + Describe.backend(dev.backend()) + ")");
         }
         return ExitCodes.OK;
     }

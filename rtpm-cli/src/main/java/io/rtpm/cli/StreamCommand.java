@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import io.rtpm.ffm.RingConfig;
 import io.rtpm.ffm.RingDevice;
 import io.rtpm.ffm.RingStats;
+import io.rtpm.ffm.RingStoppedException;
 import io.rtpm.ffm.RtpmException;
 import io.rtpm.relay.Relay;
 import io.rtpm.relay.RelayConfig;
@@ -146,6 +147,11 @@ final class StreamCommand implements Callable<Integer> {
     /** Enough for C2 to compile the per-packet paths here (docs/perf/relay.md). */
     static final int WARM_UP_PACKETS = 20_000;
     private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(5);
+    /** How often the ring's state is read: bounds how late a stream sees {@code rtpm stop}. */
+    static final long RING_CHECK_NANOS = 100_000_000L;
+
+    /** Set when the ring was stopped under the relay (rtpm stop): exit {@link ExitCodes#RING_STOPPED}. */
+    private boolean ringStopped;
 
     @Override
     public Integer call() {
@@ -164,6 +170,11 @@ final class StreamCommand implements Callable<Integer> {
                 .maxAgeNanos(TimeUnit.MILLISECONDS.toNanos(maxAgeMillis))
                 .waitStrategy(waitStrategy).pin(cpuRx, cpuTx).threads(threads).build();
         try (RingDevice dev = ring.open()) {
+            String fallback = Describe.fallbackWarning(dev, ring.backend, ring.device);
+            if (fallback != null) {
+                spec.commandLine().getErr().println(fallback);
+                spec.commandLine().getErr().flush();
+            }
             prepareRing(dev, info);
             if (warmUp > 0) {
                 long t0 = System.nanoTime();
@@ -176,14 +187,28 @@ final class StreamCommand implements Callable<Integer> {
                     : new MetricsServer(new InetSocketAddress(metricsBind, metricsPort),
                             () -> Report.prometheus(relay.stats(), ring.ring))) {
                 String from = rxFrom != null ? " from " + rxFrom : latch ? " (latching to the first source)" : "";
-                info.println("relaying " + new InetSocketAddress(local, relay.rtpPort()) + from + " -> "
-                        + cfg.txDestination() + " through ring " + ring.ring + "; RTCP "
-                        + rtcpText(relay) + "; " + Describe.backendChoice(dev, ring.backend)
+                String relaying = "relaying " + new InetSocketAddress(local, relay.rtpPort()) + from + " -> "
+                        + cfg.txDestination() + " through ring " + ring.ring;
+                info.println(relaying + "; RTCP " + rtcpText(relay) + "; SO_RCVBUF " + relay.receiveBufferBytes()
+                        + " B; " + Describe.backendChoice(dev, ring.backend)
                         + (metrics != null ? "; metrics on http://" + metricsBind.getHostAddress() + ":"
                                 + metrics.port() + "/metrics" : ""));
+                warnClamped(spec.commandLine().getErr(), "--rcvbuf", rcvbuf, relay.receiveBufferBytes(),
+                        "net.core.rmem_max");
+                warnClamped(spec.commandLine().getErr(), "--sndbuf", sndbuf, relay.sendBufferBytes(),
+                        "net.core.wmem_max");
                 info.flush();
+                ServiceNotify systemd = ServiceNotify.fromEnvironment(spec.commandLine().getErr());
                 try (StopSignal signal = new StopSignal()) {
-                    RelayStats fin = run(relay, out, signal);
+                    systemd.ready(relaying); // the ports are bound and the code is warm
+                    RelayStats fin = run(dev, relay, out, signal);
+                    systemd.stopping("drained; " + fin.txRtp() + " RTP packets relayed");
+                    ringStopped |= relay.failure() instanceof RingStoppedException;
+                    if (ringStopped) {
+                        info.println("ring " + ring.ring + " was stopped (rtpm stop): what it held was"
+                                + " sent; exiting with " + ExitCodes.RING_STOPPED);
+                        info.flush();
+                    }
                     if (json) {
                         out.println(Report.relay(fin, fin.txRtp() / Math.max(1e-9, fin.uptimeNanos() / 1e9), true));
                     } else {
@@ -195,6 +220,9 @@ final class StreamCommand implements Callable<Integer> {
                 relay.close();
             }
             Throwable f = relay.failure();
+            if (ringStopped) {
+                return ExitCodes.RING_STOPPED;
+            }
             if (f != null) {
                 String why = f.getMessage() != null ? f.getMessage() : f.toString();
                 throw new CliException(f instanceof RtpmException ? ExitCodes.RING_ERROR : ExitCodes.SOFTWARE,
@@ -259,8 +287,12 @@ final class StreamCommand implements Callable<Integer> {
         };
     }
 
-    /** Prints per interval until Ctrl-C, --duration, or the relay stops; returns the final stats. */
-    private RelayStats run(Relay relay, PrintWriter out, StopSignal signal) {
+    /**
+     * Prints per interval until Ctrl-C, --duration, the relay stops, or the ring is stopped
+     * ({@code rtpm stop}: seen within {@link #RING_CHECK_NANOS}, also when no packet flows and the
+     * relay itself would not notice); returns the final stats.
+     */
+    private RelayStats run(RingDevice dev, Relay relay, PrintWriter out, StopSignal signal) {
         boolean terminal = !json && System.console() != null && System.console().isTerminal();
         boolean statusShown = false;
         long start = System.nanoTime();
@@ -270,11 +302,16 @@ final class StreamCommand implements Callable<Integer> {
         long lastTx = 0;
         long lastAt = start;
         while (relay.isRunning()) {
-            if (signal.await(Math.min(next, end) - System.nanoTime())) {
+            long before = System.nanoTime();
+            if (signal.await(Math.min(Math.min(next, end), before + RING_CHECK_NANOS) - before)) {
                 break;
             }
             long now = System.nanoTime();
             if (now >= end) {
+                break;
+            }
+            if (!ringRunning(dev)) {
+                ringStopped = true;
                 break;
             }
             if (now < next) {
@@ -299,6 +336,29 @@ final class StreamCommand implements Callable<Integer> {
             out.println();
         }
         return fin;
+    }
+
+    /**
+     * Says on stderr when the kernel gave a socket less buffer than asked: without CAP_NET_ADMIN
+     * it clamps SO_RCVBUF/SO_SNDBUF to the sysctl's maximum silently, and a relay then drops
+     * bursts that the asked-for size would have held.
+     */
+    private static void warnClamped(PrintWriter err, String option, int asked, int got, String sysctl) {
+        if (asked > 0 && got >= 0 && got < asked) {
+            err.println("warning: " + option + " " + asked + ": the kernel gave " + got + " bytes (" + sysctl
+                    + "): raise " + sysctl + " (sysctl -w " + sysctl + "=" + asked + "), or run with"
+                    + " CAP_NET_ADMIN (AmbientCapabilities=CAP_NET_ADMIN in the unit)");
+            err.flush();
+        }
+    }
+
+    /** @return false once the ring is stopped (or unconfigured); a failed read counts as running */
+    private boolean ringRunning(RingDevice dev) {
+        try {
+            return dev.stats(ring.ring).running();
+        } catch (RtpmException e) {
+            return true; // the relay's own failure, if any, says what is wrong
+        }
     }
 
     /** sleep, busy. */

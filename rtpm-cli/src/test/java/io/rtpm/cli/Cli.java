@@ -8,6 +8,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 
 import io.rtpm.ffm.Backend;
 import io.rtpm.ffm.RingDevice;
@@ -85,5 +86,35 @@ final class Cli {
             }
         }
         throw new IllegalStateException("no free pair of UDP ports");
+    }
+
+    /** Each command on its own thread: the common pool may have a single worker on 2 cores. */
+    static CompletableFuture<Cli.Result> async(java.util.function.Supplier<Cli.Result> command) {
+        CompletableFuture<Cli.Result> f = new CompletableFuture<>();
+        Thread.ofPlatform().daemon(true).start(() -> {
+            try {
+                f.complete(command.get());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+
+    /** Waits until rtpm stream has attached to the ring: its sockets are bound by then. */
+    static void awaitRelay(int ring, CompletableFuture<Cli.Result> stream) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        try (RingDevice dev = Cli.device()) {
+            while (System.nanoTime() < deadline) {
+                if (stream.isDone()) {
+                    throw new AssertionError("rtpm stream ended early: " + stream.get());
+                }
+                if (dev.stats(ring).sessions() == 2) {
+                    return;
+                }
+                Thread.sleep(20);
+            }
+        }
+        throw new AssertionError("rtpm stream did not attach to ring " + ring + " within 20 s");
     }
 }

@@ -101,7 +101,8 @@ class CliArgumentsTest {
             Cli.Result r = Cli.run("recv", "--port", port, "--bind", "127.0.0.1");
             assertEquals(ExitCodes.PORT_IN_USE, r.code(), r::toString);
             int rx = Cli.freePortPair();
-            Cli.Result m = Cli.run("stream", "--ring", "3", "--rx", "" + rx, "--tx", "5006", "--bind", "127.0.0.1",
+            // --backend shm: auto's fallback warning would be a line of its own before the error
+            Cli.Result m = Cli.run("stream", "--backend", "shm", "--ring", "3", "--rx", "" + rx, "--tx", "5006", "--bind", "127.0.0.1",
                     "--metrics-port", "" + tcp.getLocalPort(), "--duration", "1");
             assertEquals(ExitCodes.PORT_IN_USE, m.code(), m::toString);
             assertEquals(1, m.err().lines().count(), m::toString);
@@ -156,6 +157,33 @@ class CliArgumentsTest {
         Cli.Result version = Cli.run(command, "--version");
         assertEquals(0, version.code(), version::toString);
         assertTrue(version.out().startsWith("rtpm 0."), version::toString);
+    }
+
+    @Test
+    void everyCommandHasJson() {
+        var cmd = Rtpm.newCommandLine(new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        for (var e : cmd.getSubcommands().entrySet()) {
+            if (!e.getKey().equals("generate-completion")) {
+                assertTrue(e.getValue().getCommandSpec().findOption("--json") != null, "rtpm " + e.getKey()
+                        + " has no --json");
+            }
+        }
+    }
+
+    @Test
+    void configureStartStopWithJsonPrintTheRingsState() {
+        Cli.Result c = Cli.run("configure", "--ring", "8", "--order", "4", "--max-payload", "256", "--json");
+        assertEquals(ExitCodes.OK, c.code(), c::toString);
+        assertEquals(1, c.out().lines().count(), c::toString);
+        assertTrue(c.out().startsWith("{\"ring\":8,\"configured\":true,\"running\":false,\"slots\":16,"), c::toString);
+        assertTrue(c.out().strip().endsWith("\"backend\":\"shm\",\"max_payload\":256,\"drop_policy\":\"tail\","
+                + "\"rtp_tracking\":true}"), c::toString);
+        Cli.Result start = Cli.run("start", "--ring", "8", "--json");
+        assertTrue(start.out().startsWith("{\"ring\":8,\"configured\":true,\"running\":true,"), start::toString);
+        Cli.Result stop = Cli.run("stop", "--ring", "8", "--unconfigure", "--json");
+        assertEquals(ExitCodes.OK, stop.code(), stop::toString);
+        assertTrue(stop.out().startsWith("{\"ring\":8,\"configured\":false,\"running\":false,"), stop::toString);
     }
 
     @Test

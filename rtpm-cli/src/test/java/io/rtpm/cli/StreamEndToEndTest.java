@@ -40,13 +40,13 @@ class StreamEndToEndTest {
     void sendStreamRecvAgreeWithNoLoss() throws Exception {
         int rx = Cli.freePortPair();
         int tx = Cli.freePortPair();
-        CompletableFuture<Cli.Result> recv = async(() -> Cli.run("recv", "--port", "" + tx,
+        CompletableFuture<Cli.Result> recv = Cli.async(() -> Cli.run("recv", "--port", "" + tx,
                 "--bind", "127.0.0.1", "--count", "" + PACKETS, "--duration", "40", "--json", "--fail-on-loss",
                 "--expect", "" + PACKETS));
-        CompletableFuture<Cli.Result> stream = async(() -> Cli.run("stream", "--ring", "1",
+        CompletableFuture<Cli.Result> stream = Cli.async(() -> Cli.run("stream", "--ring", "1",
                 "--rx", "" + rx, "--tx", "" + tx, "--bind", "127.0.0.1", "--json", "--interval", "0.5",
                 "--duration", "" + (PACKETS / RATE + 4)));
-        awaitRelay(1, stream);
+        Cli.awaitRelay(1, stream);
         Cli.Result send = Cli.run("send", "--to", "127.0.0.1:" + rx, "--rate", "" + RATE, "--count", "" + PACKETS,
                 "--ssrc", "c0ffee", "--rtcp-interval", "0.5", "--json");
         Cli.Result r = recv.get(60, TimeUnit.SECONDS);
@@ -102,10 +102,10 @@ class StreamEndToEndTest {
         }
         try (DatagramSocket sink = new DatagramSocket(tx, InetAddress.getLoopbackAddress())) {
             sink.setSoTimeout(200);
-            CompletableFuture<Cli.Result> stream = async(() -> Cli.run("stream",
+            CompletableFuture<Cli.Result> stream = Cli.async(() -> Cli.run("stream",
                     "--ring", "2", "--rx", "" + rx, "--tx", "" + tx, "--bind", "127.0.0.1", "--rtcp", "mux",
                     "--rx-from", "127.0.0.1:" + goodPort, "--metrics-port", "" + metrics, "--duration", "4"));
-            awaitRelay(2, stream);
+            Cli.awaitRelay(2, stream);
             Cli.Result bad = Cli.run("send", "--to", "127.0.0.1:" + rx, "--rate", "1000", "--count", "50");
             Cli.Result ok = Cli.run("send", "--to", "127.0.0.1:" + rx, "--bind", "127.0.0.1:" + goodPort,
                     "--rate", "1000", "--count", "20", "--ssrc", "abc");
@@ -134,19 +134,6 @@ class StreamEndToEndTest {
         }
     }
 
-    /** Each command on its own thread: the common pool may have a single worker on 2 cores. */
-    private static CompletableFuture<Cli.Result> async(java.util.function.Supplier<Cli.Result> command) {
-        CompletableFuture<Cli.Result> f = new CompletableFuture<>();
-        Thread.ofPlatform().daemon(true).start(() -> {
-            try {
-                f.complete(command.get());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
-    }
-
     private static String scrape(int port) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/metrics").toURL()
                 .openConnection();
@@ -157,22 +144,5 @@ class StreamEndToEndTest {
         } finally {
             c.disconnect();
         }
-    }
-
-    /** Waits until rtpm stream has attached to the ring: its sockets are bound by then. */
-    private static void awaitRelay(int ring, CompletableFuture<Cli.Result> stream) throws Exception {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        try (RingDevice dev = Cli.device()) {
-            while (System.nanoTime() < deadline) {
-                if (stream.isDone()) {
-                    throw new AssertionError("rtpm stream ended early: " + stream.get());
-                }
-                if (dev.stats(ring).sessions() == 2) {
-                    return;
-                }
-                Thread.sleep(20);
-            }
-        }
-        throw new AssertionError("rtpm stream did not attach to ring " + ring + " within 20 s");
     }
 }

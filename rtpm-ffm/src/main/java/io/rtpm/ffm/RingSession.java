@@ -11,8 +11,17 @@ import java.util.concurrent.TimeUnit;
  * One producer thread and one consumer thread per ring is the supported model. A session is
  * used by one thread at a time: the producer's session by the producer thread, the consumer's by
  * the consumer thread (a session holding both roles by one thread). Sessions of the same ring
- * may be used from different threads or processes concurrently. {@link #close()} must not race
- * with a call on the same session.
+ * may be used from different threads or processes concurrently.
+ *
+ * <h2>Close</h2>
+ * {@link #close()} may run on any thread, also while another thread is in a call on this
+ * session (both backends): it waits for the calls in flight (a wait ends within a slice of
+ * 50-100 ms and throws {@link NotAttachedException}), and only then unmaps the ring and frees the
+ * session. Any call made after it throws {@link NotAttachedException}. What the session handed
+ * out lives until the close: the {@link #map()} segment and {@link Slot} views then throw
+ * IllegalStateException on access (the arena is closed; no stray memory access), and a raw
+ * {@link Slot#payloadAddress()} must not be used after it at all: nothing can check it, so
+ * the thread that uses one must not race the close (end its I/O, then close).
  *
  * <h2>Data path</h2>
  * Producer: {@link #claim()} a FREE slot, write its {@link Slot#payload()}, {@link #push} it
@@ -159,9 +168,9 @@ public interface RingSession extends AutoCloseable {
     RingStats stats();
 
     /**
-     * Detaches: unmaps the ring (slot views become invalid) and ends the session; slots it
-     * still holds are freed by the ring (claimed ones count as aborted, popped ones as
-     * reclaimed). Idempotent.
+     * Detaches: waits for calls in flight on other threads, unmaps the ring (slot views become
+     * invalid) and ends the session; slots it still holds are freed by the ring (claimed ones
+     * count as aborted, popped ones as reclaimed). Idempotent; see "Close" above.
      */
     @Override
     void close();

@@ -69,7 +69,9 @@ public final class Slot {
 
     /**
      * @return the payload's native address, for building I/O vectors without touching the
-     *         mapping's shared arena on every call (as recvmmsg/sendmmsg wrappers need)
+     *         mapping's shared arena on every call (as recvmmsg/sendmmsg wrappers need). Valid
+     *         only until the session is closed, and unchecked: the thread passing it to a native
+     *         call must not race the session's close (RingSession, "Close")
      */
     public long payloadAddress() {
         return payloadAddress;

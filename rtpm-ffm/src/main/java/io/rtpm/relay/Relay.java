@@ -207,6 +207,23 @@ public final class Relay implements AutoCloseable {
         return txSocket.localPort();
     }
 
+    /**
+     * @return the receive buffer the kernel granted the RTP socket, in the bytes
+     *         {@link RelayConfig#receiveBufferBytes()} asks for (SO_RCVBUF reads back doubled:
+     *         halved here); less than asked when the kernel clamped it to net.core.rmem_max
+     *         (no CAP_NET_ADMIN); -1 when it cannot be read
+     */
+    public int receiveBufferBytes() {
+        int v = rtpSocket.getInt(Net.SOL_SOCKET, Net.SO_RCVBUF);
+        return v < 0 ? -1 : v / 2;
+    }
+
+    /** @return the send socket's SO_SNDBUF as {@link #receiveBufferBytes()} reports SO_RCVBUF (net.core.wmem_max) */
+    public int sendBufferBytes() {
+        int v = txSocket.getInt(Net.SOL_SOCKET, Net.SO_SNDBUF);
+        return v < 0 ? -1 : v / 2;
+    }
+
     /** @return true until it is stopped or a thread failed */
     public boolean isRunning() {
         return !stopping;

@@ -12,10 +12,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -604,5 +607,87 @@ public abstract class RingContractTest {
         assertEquals(total, st.pushed());
         assertEquals(total, st.released());
         assertEquals(0, st.drops());
+    }
+
+    /**
+     * A close() on one thread while another thread drives the session as fast as it can, or
+     * waits in it: the driver's calls succeed until it gets NotAttachedException, nothing else
+     * (an IllegalStateException from a shared arena closed under a native call, EBADF from a
+     * closed descriptor, a read of unmapped memory), the close returns, and the ring gets back
+     * every slot the session held and the session's place: its roles can be attached again.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"single", "batch", "wait", "stats", "map"})
+    void closeOnAnotherThreadEndsTheCallsInFlightCleanly(String calls) throws Exception {
+        dev.start(ringId());
+        for (int round = 0; round < 3; round++) {
+            RingSession s = attach(Role.PRODUCER, Role.CONSUMER);
+            SlotBatch b = s.newBatch(4);
+            AtomicReference<Throwable> ended = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+            Thread driver = new Thread(() -> {
+                try {
+                    while (true) {
+                        switch (calls) {
+                            case "single" -> {
+                                Slot slot = s.claim();
+                                s.push(slot, 12);
+                                s.release(s.pop());
+                            }
+                            case "batch" -> {
+                                s.claim(b, 4, 0);
+                                s.push(b);
+                                s.pop(b, 4);
+                                s.release(b);
+                            }
+                            case "wait" -> {
+                                running.countDown(); // the ring is empty: this waits until the close
+                                assertFalse(s.awaitReadable(20, TimeUnit.SECONDS), "woke with nothing READY");
+                            }
+                            case "stats" -> s.stats();
+                            // map() itself; what it returned is checked after the close below
+                            default -> s.map();
+                        }
+                        if (rounds.incrementAndGet() == 100) {
+                            running.countDown();
+                        }
+                    }
+                } catch (Throwable t) {
+                    ended.set(t);
+                }
+            }, "driver");
+            MemorySegment mapping = s.map();
+            driver.start();
+            running.await();
+            Thread.sleep(calls.equals("wait") ? 150 : round); // into the wait's sleep; else anywhere
+            long t0 = System.nanoTime();
+            s.close();
+            long closing = System.nanoTime() - t0;
+            driver.join(10_000);
+            assertFalse(driver.isAlive(), "the driver still runs after close");
+            assertInstanceOf(NotAttachedException.class, ended.get(),
+                    calls + " calls racing close ended with " + ended.get());
+            assertTrue(closing < TimeUnit.SECONDS.toNanos(2), "close took " + closing / 1_000_000 + " ms");
+            // the mapping it handed out is gone with it: a clear error, no access to unmapped memory
+            assertThrows(IllegalStateException.class, () -> mapping.get(ValueLayout.JAVA_INT, 0));
+            RingStats st = stats();
+            // What the session held (claimed, popped) comes back; a packet it pushed before the
+            // close stays ready for the next consumer (close may land between push and pop).
+            assertEquals(0, st.filling() + st.inFlight(), "slots the closed session held: " + st);
+            assertEquals(SLOTS, st.free() + st.ready(), "slots lost by the close: " + st);
+            assertEquals(0, st.sessions(), st.toString());
+            attach(Role.PRODUCER, Role.CONSUMER).close(); // its roles are free again
+            drain();
+        }
+    }
+
+    /** Pops and releases whatever is READY (a packet a closed session pushed). */
+    private void drain() {
+        try (RingSession c = dev.attach(ringId(), Role.CONSUMER)) {
+            for (Slot slot = c.pop(); slot != null; slot = c.pop()) {
+                c.release(slot);
+            }
+        }
     }
 }

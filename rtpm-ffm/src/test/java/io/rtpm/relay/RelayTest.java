@@ -34,6 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.rtpm.ffm.RingConfig;
 import io.rtpm.ffm.RingDevice;
+import io.rtpm.ffm.NotAttachedException;
 import io.rtpm.ffm.RingNotConfiguredException;
 import io.rtpm.ffm.RingStats;
 import io.rtpm.ffm.RtpmException;
@@ -356,6 +357,24 @@ class RelayTest {
             assertEquals(taken.getLocalPort(), e.port());
         }
         assertEquals(0, dev.stats(RING).sessions());
+    }
+
+    /**
+     * The device closed under a running relay (an embedder's shutdown order, or a metrics scrape
+     * racing it): stats() keeps answering with the ring's last counters, never an
+     * IllegalStateException; the closed device itself says it is closed.
+     */
+    @Test
+    void statsAfterTheDeviceIsClosedGiveTheLastRingCounters() {
+        try (Relay relay = Relay.start(dev, config().build())) {
+            RelayStats before = relay.stats();
+            dev.close();
+            RelayStats after = relay.stats();
+            assertEquals(before.ring(), after.ring());
+            NotAttachedException e = assertThrows(NotAttachedException.class, () -> dev.stats(RING));
+            assertTrue(e.getMessage().contains("closed: open it again"), e.getMessage());
+        }
+        dev = ShmRingDevice.open(dir); // for the clean-up
     }
 
     @Test

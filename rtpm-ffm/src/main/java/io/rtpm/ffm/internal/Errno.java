@@ -34,6 +34,7 @@ public final class Errno {
     public static final int ENOBUFS = 105;
     public static final int ENOTCONN = 107;
     public static final int ETIMEDOUT = 110;
+    public static final int ECONNREFUSED = 111;
 
     private Errno() {
     }
@@ -74,6 +75,7 @@ public final class Errno {
             case ENOBUFS -> "ENOBUFS";
             case ENOTCONN -> "ENOTCONN";
             case ETIMEDOUT -> "ETIMEDOUT";
+            case ECONNREFUSED -> "ECONNREFUSED";
             default -> "errno " + Math.abs(errno);
         };
     }

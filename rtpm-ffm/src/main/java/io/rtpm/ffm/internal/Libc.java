@@ -35,7 +35,7 @@ public final class Libc {
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO_VH =
             CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -147,7 +147,7 @@ public final class Libc {
     }
 
     @SuppressWarnings("restricted") // binding libc is this class's purpose
-    private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
+    static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError(
                 "libc has no symbol '" + name + "': rtpm-ffm needs Linux with glibc or musl"));
         return LINKER.downcallHandle(symbol, fd, options);
@@ -163,7 +163,8 @@ public final class Libc {
         };
     }
 
-    private static MemorySegment capture() {
+    /** @return this thread's errno capture buffer (for the other binding classes of this package) */
+    static MemorySegment capture() {
         return CAPTURE_BUFFER.get();
     }
 
@@ -171,7 +172,7 @@ public final class Libc {
         return (int) ERRNO_VH.get(capture, 0L);
     }
 
-    private static int errno(MemorySegment capture, int result) {
+    static int errno(MemorySegment capture, int result) {
         return result == -1 ? -errno(capture) : result;
     }
 

@@ -25,6 +25,7 @@ import io.rtpm.ffm.abi.rtpm_info;
 import io.rtpm.ffm.abi.rtpm_layout;
 import io.rtpm.ffm.abi.rtpm_ring_ref;
 import io.rtpm.ffm.abi.rtpm_stats;
+import io.rtpm.ffm.internal.CallGuard;
 import io.rtpm.ffm.internal.Errno;
 import io.rtpm.ffm.internal.Failures;
 import io.rtpm.ffm.internal.Libc;
@@ -41,12 +42,14 @@ public final class KernelRingDevice implements RingDevice {
     private final String path;
     private final int fd;
     private final RingInfo info;
-    private volatile boolean closed;
+    /** Calls in flight on {@link #fd}, and the close that waits for them (the sessions' protocol). */
+    private final CallGuard guard;
 
     private KernelRingDevice(String path, int fd, RingInfo info) {
         this.path = path;
         this.fd = fd;
         this.info = info;
+        this.guard = new CallGuard("on the device " + path, "open it again (RingDevice.open)");
     }
 
     /**
@@ -122,7 +125,7 @@ public final class KernelRingDevice implements RingDevice {
             rtpm_config.max_payload(s, c.maxPayload());
             rtpm_config.drop_policy(s, c.dropPolicy().code());
             rtpm_config.flags(s, c.rtpTracking() ? 0 : KernelAbi.CFG_NO_RTP_TRACKING);
-            int r = Libc.ioctl(fd(), KernelAbi.IOC_CONFIGURE, s);
+            int r = ioctl(op, KernelAbi.IOC_CONFIGURE, s);
             if (r == -Errno.EBUSY) {
                 throw new RingBusyException(op, Errno.EBUSY, "ring " + c.ringId() + " is running, mapped"
                         + " or has sessions attached: stop it and close its sessions first");
@@ -144,7 +147,12 @@ public final class KernelRingDevice implements RingDevice {
 
     @Override
     public RingLayout layout(int ringId) {
-        return layout(fd(), ringId);
+        guard.enter("get the layout of ring " + ringId);
+        try {
+            return layout(fd, ringId);
+        } finally {
+            guard.exit();
+        }
     }
 
     static RingLayout layout(int fd, int ringId) {
@@ -171,7 +179,12 @@ public final class KernelRingDevice implements RingDevice {
     @Override
     public RingStats stats(int ringId) {
         checkRingId("read the stats of ring " + ringId, ringId);
-        return stats(fd(), ringId);
+        guard.enter("read the stats of ring " + ringId);
+        try {
+            return stats(fd, ringId);
+        } finally {
+            guard.exit();
+        }
     }
 
     static RingStats stats(int fd, int ringId) {
@@ -196,8 +209,10 @@ public final class KernelRingDevice implements RingDevice {
         if (roles.isEmpty()) {
             throw new InvalidArgumentException(op, 0, "roles", "give at least one role");
         }
-        fd(); // fails once closed
-        int sfd = openNode(path);
+        if (guard.isClosed()) {
+            throw guard.closed(op);
+        }
+        int sfd = openNode(path); // a session has its own descriptor: the device's may close
         try (Arena a = Arena.ofConfined()) {
             MemorySegment s = a.allocate(rtpm_attach.layout());
             rtpm_attach.ring_id(s, ringId);
@@ -228,10 +243,14 @@ public final class KernelRingDevice implements RingDevice {
                 + " (or end its process), or attach as MONITOR";
     }
 
+    /**
+     * Closes the device's descriptor once no call on it is in flight; later calls throw
+     * {@link io.rtpm.ffm.NotAttachedException}. Sessions have descriptors of their own and stay
+     * open. Idempotent.
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
+        if (guard.close()) {
             Libc.close(fd);
         }
     }
@@ -241,11 +260,14 @@ public final class KernelRingDevice implements RingDevice {
         return "KernelRingDevice[" + path + ", ABI " + info.abi() + "]";
     }
 
-    private int fd() {
-        if (closed) {
-            throw new IllegalStateException("the device " + path + " is closed: open it again");
+    /** ioctl(2) on the device's descriptor, counted in flight so that close waits for it. */
+    private int ioctl(String op, long request, MemorySegment arg) {
+        guard.enter(op);
+        try {
+            return Libc.ioctl(fd, request, arg);
+        } finally {
+            guard.exit();
         }
-        return fd;
     }
 
     private int ringRef(String op, long request, int ringId) {
@@ -253,7 +275,7 @@ public final class KernelRingDevice implements RingDevice {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment s = a.allocate(rtpm_ring_ref.layout());
             rtpm_ring_ref.ring_id(s, ringId);
-            return Libc.ioctl(fd(), request, s);
+            return ioctl(op, request, s);
         }
     }
 

@@ -3,13 +3,10 @@ package io.rtpm.ffm.kernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import io.rtpm.ffm.AbiMismatchException;
 import io.rtpm.ffm.AbiVersion;
@@ -27,8 +24,10 @@ import io.rtpm.ffm.SlotBatch;
 import io.rtpm.ffm.abi.rtpm_batch;
 import io.rtpm.ffm.abi.rtpm_ring_header;
 import io.rtpm.ffm.abi.rtpm_slot_desc;
+import io.rtpm.ffm.internal.CallGuard;
 import io.rtpm.ffm.internal.Errno;
 import io.rtpm.ffm.internal.Failures;
+import io.rtpm.ffm.internal.SlotViews;
 import io.rtpm.ffm.internal.Libc;
 
 /**
@@ -52,19 +51,8 @@ final class KernelRingSession implements RingSession {
     private static final long DESC_INDEX = rtpm_slot_desc.index$offset();
     private static final long DESC_LEN = rtpm_slot_desc.len$offset();
 
-    /** The sign bit of {@link #state}: closed. The other bits count calls in flight. */
-    private static final int CLOSED = Integer.MIN_VALUE;
     /** A wait polls at most this long at once, so a racing close waits no longer for it. */
     static final int POLL_SLICE_MS = 50;
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(KernelRingSession.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final int fd;
     private final int ringId;
@@ -85,9 +73,8 @@ final class KernelRingSession implements RingSession {
     private MemorySegment mapping;
     /** Slot views by index; null until mapped and again after close. */
     private Slot[] slots;
-    /** {@link #CLOSED} | calls in flight; changed only through {@link #STATE}. */
-    @SuppressWarnings("unused")
-    private volatile int state;
+    /** Calls in flight, and the close that waits for them. */
+    private final CallGuard guard;
 
     KernelRingSession(int fd, int ringId, Set<Role> roles, RingLayout layout, RingInfo info) {
         this.fd = fd;
@@ -96,6 +83,7 @@ final class KernelRingSession implements RingSession {
         this.layout = layout;
         this.batchMax = info.batchMax();
         this.name = "ring " + ringId;
+        this.guard = new CallGuard(name, "the session ended: attach again with RingDevice.attach");
         this.desc = arena.allocate(rtpm_slot_desc.layout());
         this.descArg = alias(desc);
         this.batch = arena.allocate(rtpm_batch.layout());
@@ -112,29 +100,17 @@ final class KernelRingSession implements RingSession {
         return MemorySegment.ofAddress(s.address()).reinterpret(s.byteSize());
     }
 
-    // Counts a call in flight; after close() it throws instead. One CAS, no allocation: the
-    // operation's text is built only on the failure path.
     private void enter(String op) {
-        int s;
-        do {
-            s = state;
-            if (s < 0) {
-                throw new NotAttachedException(op + " " + name + " (the session is closed)", 0);
-            }
-        } while (!STATE.weakCompareAndSet(this, s, s + 1));
+        guard.enter(op);
     }
 
     private void exit() {
-        STATE.getAndAdd(this, -1);
-    }
-
-    private boolean isClosed() {
-        return state < 0;
+        guard.exit();
     }
 
     /** @return how many calls are in flight now (for tests) */
     int callsInFlight() {
-        return state & ~CLOSED;
+        return guard.callsInFlight();
     }
 
     @Override
@@ -190,11 +166,7 @@ final class KernelRingSession implements RingSession {
             throw new AbiMismatchException("map " + name + " (header magic 0x"
                     + Integer.toHexString(rtpm_ring_header.magic(m)) + ")", 0, KernelAbi.HEADER_ABI, seen);
         }
-        Slot[] views = new Slot[layout.slotCount()];
-        for (int i = 0; i < views.length; i++) {
-            views[i] = new Slot(i, m.asSlice(layout.slotOffset(i), layout.slotStride()),
-                    layout.metaSize(), layout.maxPayload());
-        }
+        Slot[] views = SlotViews.over(m, layout);
         mapping = writer ? m : m.asReadOnly();
         slots = views;
         return mapping;
@@ -219,12 +191,7 @@ final class KernelRingSession implements RingSession {
     }
 
     private int own(Slot[] s, Slot slot, String op) {
-        int i = slot.index();
-        if (i < 0 || i >= s.length || s[i] != slot) {
-            throw new IllegalArgumentException(op + " on " + name + ": slot " + i
-                    + " does not belong to this session: use the slots its claim or pop returned");
-        }
-        return i;
+        return SlotViews.own(s, slot, op, name);
     }
 
     @Override
@@ -474,8 +441,8 @@ final class KernelRingSession implements RingSession {
                     if (ms == 0) {
                         return false;
                     }
-                    if (isClosed()) {
-                        throw new NotAttachedException("wait on " + name + " (closed while waiting)", 0);
+                    if (guard.isClosed()) {
+                        throw guard.closed("wait on");
                     }
                     continue; // poll may wake a little early: re-check against the deadline
                 }
@@ -505,16 +472,8 @@ final class KernelRingSession implements RingSession {
      */
     @Override
     public void close() {
-        int s;
-        do {
-            s = state;
-            if (s < 0) {
-                return;
-            }
-        } while (!STATE.compareAndSet(this, s, s | CLOSED));
-        // Each call in flight is one system call, or a wait that re-checks every slice.
-        while (state != CLOSED) {
-            LockSupport.parkNanos(100_000);
+        if (!guard.close()) {
+            return;
         }
         slots = null;
         mapping = null;

@@ -63,6 +63,7 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
     /**
      * Opens and maps a ring file and takes a free session record in it.
      *
+     * @param rings  the ring directory (for its permission advice)
      * @param path   the ring file
      * @param ringId the ring it should hold
      * @return the handle; its record may still hold a dead owner's leftovers (see ShmRing)
@@ -70,11 +71,14 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
      * @throws RtpmException when the file is not a ring file or every record is taken
      */
     @SuppressWarnings("restricted") // mmap returns a bare address of the size we asked for
-    static ShmHandle open(Path path, int ringId) {
+    static ShmHandle open(ShmRings rings, Path path, int ringId) {
         String op = "open user-space ring " + ringId;
         int fd = Libc.open(path.toString(), Libc.O_RDWR | Libc.O_NOFOLLOW, 0);
         if (fd == -Errno.ENOENT) {
             throw new RingNotConfiguredException(op, Errno.ENODATA, ringId);
+        }
+        if (fd == -Errno.EACCES || fd == -Errno.EPERM) {
+            throw rings.denied(op, path, -fd);
         }
         if (fd < 0) {
             throw new RtpmException(op, -fd, "cannot open " + path
@@ -190,6 +194,7 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
      * this one holds its lock byte.
      */
     boolean recordHeld(int rec) {
+        lockProbes++;
         MemorySegment fl = FLOCK_SCRATCH.get();
         flock(fl, Libc.F_WRLCK, lockByte(geo, rec));
         // on the packet path (claims on a full ring): the variant that allocates nothing
@@ -200,6 +205,9 @@ final class ShmHandle implements RingLock.Liveness, AutoCloseable {
         }
         return fl.get(ValueLayout.JAVA_SHORT, L_TYPE) != Libc.F_UNLCK;
     }
+
+    /** F_OFD_GETLK calls of {@link #recordHeld} so far (tests count them; racy across threads, fine for that). */
+    long lockProbes;
 
     @Override
     public boolean alive(int owner) {

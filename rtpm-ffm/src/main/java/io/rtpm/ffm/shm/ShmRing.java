@@ -2,6 +2,7 @@ package io.rtpm.ffm.shm;
 
 import io.rtpm.ffm.RingStats;
 import io.rtpm.ffm.abi.RtpMgrIoctl;
+import io.rtpm.ffm.internal.CallGuard;
 import io.rtpm.ffm.internal.Errno;
 import io.rtpm.ffm.internal.Libc;
 
@@ -106,6 +107,14 @@ final class ShmRing implements AutoCloseable {
     final ShmGeometry geo;
     private final MemorySegment seg;
     private final Journal j;
+    /**
+     * When a claim on a full ring may look for dead sessions again: each look is one
+     * F_OFD_GETLK per live record, too many syscalls for every claim of a relay whose consumer
+     * is merely slow. A session is used by one thread at a time: a plain field.
+     */
+    private long nextReapNanos = System.nanoTime();
+    /** How often at most a claim on a full ring looks for dead sessions. */
+    static final long REAP_INTERVAL_NANOS = 10_000_000L;
     private final RtpTracker rtp;
     private final MemorySegment eventWord;
     private final long control;
@@ -494,17 +503,55 @@ final class ShmRing implements AutoCloseable {
      */
     RingStats stats(int ringId) {
         reapDead();
+        long[] v = new long[STATS_WORDS];
+        snapshot(v);
+        // built after the unlock: an allocation under the cross-process lock could wait for this
+        // JVM's GC, and a relay in another process would wait with it
+        int w = 0;
+        return new RingStats(ringId, v[w++] != 0, true, geo.slotCount(), v[w++], v[w++], v[w++],
+                v[w++], v[w++], v[w++], v[w++], v[w++], v[w++], v[w++], v[w++], v[w++], v[w++], v[w++],
+                v[w++], v[w++], v[w++], v[w++], (int) v[w++], (int) v[w++], (int) v[w++], (int) v[w++],
+                (int) v[w++], (int) v[w++], (int) v[w++], (int) v[w++]);
+    }
+
+    /** Words {@link #snapshot} copies: running, 18 counters, 4 gauges, SSRC, max seq, sessions, mappings. */
+    static final int STATS_WORDS = 27;
+
+    /**
+     * Copies the stats words into {@code v} ({@link #STATS_WORDS} of them, in RingStats' order)
+     * under the ring lock, allocating nothing while it holds it.
+     */
+    void snapshot(long[] v) {
         lock();
         try {
-            return new RingStats(ringId, running(), true, geo.slotCount(),
-                    i64(H_PUSHED), i64(H_POPPED), i64(H_RELEASED), i64(H_BYTES_IN), i64(H_BYTES_OUT),
-                    i64(H_OVERRUNS), i64(H_DROPS), i64(control + C_HEAD_DROPS),
-                    i64(control + C_FLUSHED), i64(control + C_RECLAIMED), i64(control + C_ABORTED),
-                    i64(control + C_UNDERRUNS), i64(H_RTP_LOST), i64(H_RTP_DUPLICATES),
-                    i64(H_RTP_REORDERS), i64(H_RTP_RESETS), i64(H_RTP_NOT_RTP),
-                    i64(control + C_INVALID), i32(H_FREE), c32(C_FILLING), i32(H_READY),
-                    i32(H_IN_FLIGHT), i32(H_RTP_SSRC), i32(H_RTP_MAX_SEQ), c32(C_SESSIONS),
-                    c32(C_MAPPINGS));
+            int w = 0;
+            v[w++] = running() ? 1 : 0;
+            v[w++] = i64(H_PUSHED);
+            v[w++] = i64(H_POPPED);
+            v[w++] = i64(H_RELEASED);
+            v[w++] = i64(H_BYTES_IN);
+            v[w++] = i64(H_BYTES_OUT);
+            v[w++] = i64(H_OVERRUNS);
+            v[w++] = i64(H_DROPS);
+            v[w++] = i64(control + C_HEAD_DROPS);
+            v[w++] = i64(control + C_FLUSHED);
+            v[w++] = i64(control + C_RECLAIMED);
+            v[w++] = i64(control + C_ABORTED);
+            v[w++] = i64(control + C_UNDERRUNS);
+            v[w++] = i64(H_RTP_LOST);
+            v[w++] = i64(H_RTP_DUPLICATES);
+            v[w++] = i64(H_RTP_REORDERS);
+            v[w++] = i64(H_RTP_RESETS);
+            v[w++] = i64(H_RTP_NOT_RTP);
+            v[w++] = i64(control + C_INVALID);
+            v[w++] = i32(H_FREE);
+            v[w++] = c32(C_FILLING);
+            v[w++] = i32(H_READY);
+            v[w++] = i32(H_IN_FLIGHT);
+            v[w++] = i32(H_RTP_SSRC);
+            v[w++] = i32(H_RTP_MAX_SEQ);
+            v[w++] = c32(C_SESSIONS);
+            v[w] = c32(C_MAPPINGS);
         } catch (RuntimeException | Error e) {
             abort();
             throw e;
@@ -624,11 +671,16 @@ final class ShmRing implements AutoCloseable {
 
     /**
      * A claim would fail for want of a slot: free a dead consumer's slots first, as the module
-     * would have done when it died.
+     * would have done when it died; at most every {@link #REAP_INTERVAL_NANOS} (a wait that
+     * times out reaps too).
      */
     private void reapIfFull() {
         if (i32(H_FREE) == 0) {
-            reapDead();
+            long now = System.nanoTime();
+            if (now - nextReapNanos >= 0) {
+                nextReapNanos = now + REAP_INTERVAL_NANOS;
+                reapDead();
+            }
         }
     }
 
@@ -1020,9 +1072,11 @@ final class ShmRing implements AutoCloseable {
      *
      * @param read         wait to pop (else to claim)
      * @param timeoutNanos how long at most; 0 only checks
+     * @param guard        the waiting session's: a close ends the wait within a slice
      * @return true when ready, false on timeout
+     * @throws io.rtpm.ffm.NotAttachedException when the session was closed while waiting
      */
-    boolean await(boolean read, long timeoutNanos) {
+    boolean await(boolean read, long timeoutNanos, CallGuard guard) {
         if (read ? readable() : writable()) {
             return true;
         }
@@ -1049,6 +1103,9 @@ final class ShmRing implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
+                }
+                if (guard.isClosed()) {
+                    throw guard.closed("wait on"); // the session's close waits for this call
                 }
                 long slice = Math.min(left, WAIT_SLICE_NANOS);
                 ts.set(ValueLayout.JAVA_LONG, 0, slice / 1_000_000_000L);

@@ -34,7 +34,13 @@ import java.util.Set;
  * configure, stream and read stats of the same rings as they do through {@code /dev/rtp_mgr}.
  *
  * <p>Processes sharing rings must run as users that can read and write the directory's
- * {@code rtpm-*} files (they are created mode 0660).
+ * {@code rtpm-*} files: they are created mode 0660 and given group {@value #DEFAULT_GROUP} when
+ * it exists (or the group {@value #GROUP_PROPERTY} / {@value #GROUP_ENV} names). A file this user
+ * may not open is a {@link io.rtpm.ffm.PermissionDeniedException} naming its owner and group.
+ *
+ * <p>Limits: ring ids 0..N-1 with N = {@value #MAX_RINGS_PROPERTY} / {@value #MAX_RINGS_ENV}
+ * (16 by default, as the module's max_rings); 64 session records per ring file, so at most 64
+ * handles on a ring at once (attached sessions, and each control call for its length).
  */
 public final class ShmRingDevice implements RingDevice {
 
@@ -44,12 +50,28 @@ public final class ShmRingDevice implements RingDevice {
     public static final String DIR_PROPERTY = "rtpm.shm.dir";
     /** Environment variable naming another directory (the property wins). */
     public static final String DIR_ENV = "RTPM_SHM_DIR";
+    /**
+     * The group new ring files get when it exists, so that rings configured by root are usable
+     * by the service (deploy/rtpm-stream@.service runs as group rtpm, the device's group too).
+     */
+    public static final String DEFAULT_GROUP = "rtpm";
+    /** System property naming another ring group. */
+    public static final String GROUP_PROPERTY = "rtpm.shm.group";
+    /** Environment variable naming another ring group (the property wins). */
+    public static final String GROUP_ENV = "RTPM_SHM_GROUP";
+    /**
+     * System property setting how many rings there are (ids 0..N-1), 1..4096 as the module's
+     * {@code max_rings} parameter; 16 by default, as the module's.
+     */
+    public static final String MAX_RINGS_PROPERTY = "rtpm.shm.max-rings";
+    /** Environment variable setting the ring count (the property wins). */
+    public static final String MAX_RINGS_ENV = "RTPM_SHM_MAX_RINGS";
 
     private final ShmRings rings;
     private volatile boolean closed;
 
     private ShmRingDevice(Path dir) {
-        this.rings = new ShmRings(dir);
+        this.rings = new ShmRings(dir, setting(GROUP_PROPERTY, GROUP_ENV, DEFAULT_GROUP), maxRings());
     }
 
     /**
@@ -59,11 +81,32 @@ public final class ShmRingDevice implements RingDevice {
      * @throws RtpmException when the directory does not exist
      */
     public static ShmRingDevice open() {
-        String d = System.getProperty(DIR_PROPERTY);
-        if (d == null || d.isEmpty()) {
-            d = System.getenv(DIR_ENV);
+        return open(Path.of(setting(DIR_PROPERTY, DIR_ENV, DEFAULT_DIR)));
+    }
+
+    private static int maxRings() {
+        String v = setting(MAX_RINGS_PROPERTY, MAX_RINGS_ENV, "" + ShmRings.DEFAULT_MAX_RINGS);
+        int n;
+        try {
+            n = Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            n = -1;
         }
-        return open(Path.of(d == null || d.isEmpty() ? DEFAULT_DIR : d));
+        if (n < 1 || n > ShmRings.MAX_RINGS_LIMIT) {
+            throw new InvalidArgumentException("open the user-space ring", 0, MAX_RINGS_PROPERTY + " / "
+                    + MAX_RINGS_ENV, "'" + v + "' is not a ring count in 1.." + ShmRings.MAX_RINGS_LIMIT
+                    + " (as the module's max_rings)");
+        }
+        return n;
+    }
+
+    /** @return the system property, else the environment variable, else the default */
+    private static String setting(String property, String env, String otherwise) {
+        String v = System.getProperty(property);
+        if (v == null || v.isEmpty()) {
+            v = System.getenv(env);
+        }
+        return v == null || v.isEmpty() ? otherwise : v;
     }
 
     /**
@@ -100,7 +143,7 @@ public final class ShmRingDevice implements RingDevice {
     @Override
     public RingInfo info() {
         live();
-        return new RingInfo(Backend.SHM, AbiVersion.CURRENT, ShmRings.MAX_RINGS, ShmRings.ORDER_MIN,
+        return new RingInfo(Backend.SHM, AbiVersion.CURRENT, rings.maxRings(), ShmRings.ORDER_MIN,
                 ShmRings.ORDER_MAX, ShmRings.PAYLOAD_MIN, ShmRings.PAYLOAD_MAX, ShmLayout.SLOT_ALIGN,
                 ShmRings.MAX_RING_BYTES, ShmRings.MAX_TOTAL_BYTES, rings.usedTotalBytes(-1),
                 ShmRings.BATCH_MAX, ShmLayout.HEADER_SIZE, ShmLayout.META_SIZE, ShmLayout.PAGE_SIZE);
@@ -131,6 +174,8 @@ public final class ShmRingDevice implements RingDevice {
                     s = old.stats(c.ringId());
                 } catch (RingNotConfiguredException gone) {
                     s = null;
+                } catch (io.rtpm.ffm.PermissionDeniedException denied) {
+                    throw denied; // another user's ring: not this user's to replace
                 } catch (RtpmException corrupt) {
                     // not a ring file any session could use: configure replaces it
                     s = null;
@@ -182,6 +227,8 @@ public final class ShmRingDevice implements RingDevice {
             return layoutOf(ringId, b);
         } catch (NoSuchFileException e) {
             throw new RingNotConfiguredException(op, Errno.ENODATA, ringId);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw rings.denied(op, rings.path(ringId), Errno.EACCES);
         } catch (IOException e) {
             throw new RtpmException(op, Errno.EIO, "cannot read " + rings.path(ringId) + ": "
                     + e.getMessage(), e);
@@ -273,6 +320,7 @@ public final class ShmRingDevice implements RingDevice {
 
     @Override
     public void close() {
+        // every call opens (and closes) its own handle on the ring files: nothing to wait for
         closed = true;
     }
 
@@ -283,16 +331,16 @@ public final class ShmRingDevice implements RingDevice {
 
     private void live() {
         if (closed) {
-            throw new IllegalStateException("the user-space ring device on " + rings.dir()
-                    + " is closed: open it again");
+            throw new io.rtpm.ffm.NotAttachedException("use the user-space ring device on " + rings.dir(), 0,
+                    "it is closed: open it again (RingDevice.open)");
         }
     }
 
     private void checkRingId(String op, int ringId) {
         live();
-        if (ringId < 0 || ringId >= ShmRings.MAX_RINGS) {
+        if (ringId < 0 || ringId >= rings.maxRings()) {
             throw new InvalidArgumentException(op, 0, "ringId", ringId + " is outside 0.."
-                    + (ShmRings.MAX_RINGS - 1));
+                    + (rings.maxRings() - 1));
         }
     }
 }

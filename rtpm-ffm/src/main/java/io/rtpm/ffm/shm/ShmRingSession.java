@@ -2,7 +2,6 @@ package io.rtpm.ffm.shm;
 
 import io.rtpm.ffm.Backend;
 import io.rtpm.ffm.InvalidArgumentException;
-import io.rtpm.ffm.NotAttachedException;
 import io.rtpm.ffm.RingLayout;
 import io.rtpm.ffm.RingSession;
 import io.rtpm.ffm.RingStats;
@@ -10,8 +9,10 @@ import io.rtpm.ffm.Role;
 import io.rtpm.ffm.RtpmException;
 import io.rtpm.ffm.Slot;
 import io.rtpm.ffm.SlotBatch;
+import io.rtpm.ffm.internal.CallGuard;
 import io.rtpm.ffm.internal.Errno;
 import io.rtpm.ffm.internal.Failures;
+import io.rtpm.ffm.internal.SlotViews;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Collections;
@@ -38,9 +39,10 @@ final class ShmRingSession implements RingSession {
     private final int[] idx = new int[ShmRings.BATCH_MAX];
     private final int[] len = new int[ShmRings.BATCH_MAX];
 
+    /** Calls in flight, and the close that waits for them (the kernel session's protocol). */
+    private final CallGuard guard;
     private MemorySegment mapping;
     private Slot[] slots;
-    private boolean closed;
 
     ShmRingSession(ShmRing ring, int ringId, Set<Role> roles, RingLayout layout) {
         this.ring = ring;
@@ -48,6 +50,7 @@ final class ShmRingSession implements RingSession {
         this.roles = Collections.unmodifiableSet(EnumSet.copyOf(roles));
         this.layout = layout;
         this.name = "ring " + ringId + " (user-space)";
+        this.guard = new CallGuard(name, "the session ended: attach again with RingDevice.attach");
         this.writer = roles.contains(Role.PRODUCER) || roles.contains(Role.CONSUMER);
     }
 
@@ -73,28 +76,32 @@ final class ShmRingSession implements RingSession {
 
     @Override
     public MemorySegment map() {
-        if (closed) {
-            throw new NotAttachedException("map " + name, 0);
+        guard.enter("map");
+        try {
+            return mapLocked();
+        } finally {
+            guard.exit();
         }
+    }
+
+    // Only inside guard.enter()/exit().
+    private MemorySegment mapLocked() {
         if (mapping != null) {
             return mapping;
         }
         MemorySegment m = ring.h.seg.asSlice(0, layout.mmapSize());
-        Slot[] views = new Slot[layout.slotCount()];
-        for (int i = 0; i < views.length; i++) {
-            views[i] = new Slot(i, m.asSlice(layout.slotOffset(i), layout.slotStride()),
-                    layout.metaSize(), layout.maxPayload());
-        }
+        Slot[] views = SlotViews.over(m, layout);
         ring.setMapped(true);
         slots = views;
         mapping = writer ? m : m.asReadOnly();
         return mapping;
     }
 
+    // Only inside guard.enter()/exit().
     private Slot[] slots() {
         Slot[] s = slots;
         if (s == null) {
-            map();
+            mapLocked();
             s = slots;
         }
         return s;
@@ -107,84 +114,95 @@ final class ShmRingSession implements RingSession {
 
     /** @return this session's view of slot {@code index} (maps the ring if needed) */
     Slot slot(int index) {
-        return slots()[index];
+        guard.enter("look up a slot on");
+        try {
+            return slots()[index];
+        } finally {
+            guard.exit();
+        }
     }
 
     private int own(Slot[] s, Slot slot, String op) {
-        int i = slot.index();
-        if (i < 0 || i >= s.length || s[i] != slot) {
-            throw new IllegalArgumentException(op + " on " + name + ": slot " + i
-                    + " does not belong to this session: use the slots its claim or pop returned");
-        }
-        return i;
+        return SlotViews.own(s, slot, op, name);
     }
 
-    private void live(String op) {
-        if (closed) {
-            throw new NotAttachedException(op + " on " + name, Errno.ENOTCONN);
-        }
-    }
 
     @Override
     public Slot claim() {
-        live("claim");
-        Slot[] s = slots();
-        long r = ring.claim(idx, 1, 0);
-        if (ShmRing.done(r) == 1) {
-            Slot slot = s[idx[0]];
-            slot.setLengthFromRing(0);
-            return slot;
+        guard.enter("claim on");
+        try {
+            Slot[] s = slots();
+            long r = ring.claim(idx, 1, 0);
+            if (ShmRing.done(r) == 1) {
+                Slot slot = s[idx[0]];
+                slot.setLengthFromRing(0);
+                return slot;
+            }
+            if (ShmRing.errno(r) == Errno.ENOBUFS) {
+                return null;
+            }
+            throw Failures.of("claim on " + name, ShmRing.errno(r), ringId);
+        } finally {
+            guard.exit();
         }
-        if (ShmRing.errno(r) == Errno.ENOBUFS) {
-            return null;
-        }
-        throw Failures.of("claim on " + name, ShmRing.errno(r), ringId);
     }
 
     @Override
     public void push(Slot slot, int length) {
-        live("push");
-        Slot[] s = slots();
-        idx[0] = own(s, slot, "push");
-        len[0] = length;
-        long r = ring.push(idx, len, 1);
-        if (ShmRing.done(r) != 1) {
-            throw Failures.slot("push on " + name, ShmRing.errno(r), ringId, idx[0]);
+        guard.enter("push on");
+        try {
+            Slot[] s = slots();
+            idx[0] = own(s, slot, "push");
+            len[0] = length;
+            long r = ring.push(idx, len, 1);
+            if (ShmRing.done(r) != 1) {
+                throw Failures.slot("push on " + name, ShmRing.errno(r), ringId, idx[0]);
+            }
+            slot.setLengthFromRing(length);
+        } finally {
+            guard.exit();
         }
-        slot.setLengthFromRing(length);
     }
 
     @Override
     public Slot pop() {
-        live("pop");
-        Slot[] s = slots();
-        long r = ring.pop(idx, len, 1);
-        if (ShmRing.done(r) == 1) {
-            Slot slot = s[idx[0]];
-            slot.setLengthFromRing(len[0]);
-            return slot;
+        guard.enter("pop on");
+        try {
+            Slot[] s = slots();
+            long r = ring.pop(idx, len, 1);
+            if (ShmRing.done(r) == 1) {
+                Slot slot = s[idx[0]];
+                slot.setLengthFromRing(len[0]);
+                return slot;
+            }
+            if (ShmRing.errno(r) == Errno.EAGAIN) {
+                return null;
+            }
+            throw Failures.of("pop on " + name, ShmRing.errno(r), ringId);
+        } finally {
+            guard.exit();
         }
-        if (ShmRing.errno(r) == Errno.EAGAIN) {
-            return null;
-        }
-        throw Failures.of("pop on " + name, ShmRing.errno(r), ringId);
     }
 
     @Override
     public void release(Slot slot) {
-        live("release");
-        Slot[] s = slots();
-        idx[0] = own(s, slot, "release");
-        long r = ring.release(idx, 1);
-        if (ShmRing.done(r) != 1) {
-            throw Failures.slot("release on " + name, ShmRing.errno(r), ringId, idx[0]);
+        guard.enter("release on");
+        try {
+            Slot[] s = slots();
+            idx[0] = own(s, slot, "release");
+            long r = ring.release(idx, 1);
+            if (ShmRing.done(r) != 1) {
+                throw Failures.slot("release on " + name, ShmRing.errno(r), ringId, idx[0]);
+            }
+        } finally {
+            guard.exit();
         }
     }
 
     @Override
     public SlotBatch newBatch(int capacity) {
-        if (closed) {
-            throw new NotAttachedException("make a batch on " + name, 0);
+        if (guard.isClosed()) {
+            throw guard.closed("make a batch on");
         }
         if (capacity < 1 || capacity > ShmRings.BATCH_MAX) {
             throw new InvalidArgumentException("make a batch on " + name, 0, "capacity",
@@ -205,49 +223,65 @@ final class ShmRingSession implements RingSession {
 
     @Override
     public int claim(SlotBatch b, int max, int dropped) {
-        live("claim batch");
-        Slot[] s = slots();
-        int count = b.checkMax(this, max, "claim batch", name);
-        if (dropped < 0) {
-            throw new InvalidArgumentException("claim batch on " + name, 0, "dropped", "must be >= 0");
+        guard.enter("claim batch on");
+        try {
+            Slot[] s = slots();
+            int count = b.checkMax(this, max, "claim batch", name);
+            if (dropped < 0) {
+                throw new InvalidArgumentException("claim batch on " + name, 0, "dropped", "must be >= 0");
+            }
+            b.clear();
+            long r = ring.claim(idx, count, dropped);
+            int done = ShmRing.done(r);
+            int e = ShmRing.errno(r);
+            collect(s, b, done, false);
+            if (e != 0 && e != Errno.ENOBUFS && !(e == Errno.EPIPE && done > 0)) {
+                throw Failures.of("claim batch on " + name, e, ringId);
+            }
+            return done;
+        } finally {
+            guard.exit();
         }
-        b.clear();
-        long r = ring.claim(idx, count, dropped);
-        int done = ShmRing.done(r);
-        int e = ShmRing.errno(r);
-        collect(s, b, done, false);
-        if (e != 0 && e != Errno.ENOBUFS && !(e == Errno.EPIPE && done > 0)) {
-            throw Failures.of("claim batch on " + name, e, ringId);
-        }
-        return done;
     }
 
     @Override
     public int pop(SlotBatch b, int max) {
-        live("pop batch");
-        Slot[] s = slots();
-        int count = b.checkMax(this, max, "pop batch", name);
-        b.clear();
-        long r = ring.pop(idx, len, count);
-        int done = ShmRing.done(r);
-        int e = ShmRing.errno(r);
-        collect(s, b, done, true);
-        if (e != 0 && e != Errno.EAGAIN && !(e == Errno.EPIPE && done > 0)) {
-            throw Failures.of("pop batch on " + name, e, ringId);
+        guard.enter("pop batch on");
+        try {
+            Slot[] s = slots();
+            int count = b.checkMax(this, max, "pop batch", name);
+            b.clear();
+            long r = ring.pop(idx, len, count);
+            int done = ShmRing.done(r);
+            int e = ShmRing.errno(r);
+            collect(s, b, done, true);
+            if (e != 0 && e != Errno.EAGAIN && !(e == Errno.EPIPE && done > 0)) {
+                throw Failures.of("pop batch on " + name, e, ringId);
+            }
+            return done;
+        } finally {
+            guard.exit();
         }
-        return done;
     }
 
     @Override
     public int push(SlotBatch b) {
-        live("push batch");
-        return handBack(b, "push batch", true);
+        guard.enter("push batch on");
+        try {
+            return handBack(b, "push batch", true);
+        } finally {
+            guard.exit();
+        }
     }
 
     @Override
     public int release(SlotBatch b) {
-        live("release batch");
-        return handBack(b, "release batch", false);
+        guard.enter("release batch on");
+        try {
+            return handBack(b, "release batch", false);
+        } finally {
+            guard.exit();
+        }
     }
 
     private int handBack(SlotBatch b, String op, boolean push) {
@@ -276,30 +310,41 @@ final class ShmRingSession implements RingSession {
 
     @Override
     public boolean awaitReadable(long timeout, TimeUnit unit) {
-        live("wait");
-        return ring.await(true, Math.max(0, unit.toNanos(timeout)));
+        guard.enter("wait on");
+        try {
+            return ring.await(true, Math.max(0, unit.toNanos(timeout)), guard);
+        } finally {
+            guard.exit();
+        }
     }
 
     @Override
     public boolean awaitWritable(long timeout, TimeUnit unit) {
-        live("wait");
-        return ring.await(false, Math.max(0, unit.toNanos(timeout)));
+        guard.enter("wait on");
+        try {
+            return ring.await(false, Math.max(0, unit.toNanos(timeout)), guard);
+        } finally {
+            guard.exit();
+        }
     }
 
     @Override
     public RingStats stats() {
-        if (closed) {
-            throw new NotAttachedException("read the stats of " + name, 0);
+        guard.enter("read the stats of");
+        try {
+            return ring.stats(ringId);
+        } finally {
+            guard.exit();
         }
-        return ring.stats(ringId);
     }
 
     @Override
     public void close() {
-        if (closed) {
+        // waits for calls in flight: only then may the mapping go (a shared arena closed under
+        // a native call throws IllegalStateException, and the fd and record lock would leak)
+        if (!guard.close()) {
             return;
         }
-        closed = true;
         slots = null;
         mapping = null;
         try {

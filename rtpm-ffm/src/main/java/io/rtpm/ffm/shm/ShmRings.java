@@ -1,5 +1,6 @@
 package io.rtpm.ffm.shm;
 
+import io.rtpm.ffm.PermissionDeniedException;
 import io.rtpm.ffm.RingConfig;
 import io.rtpm.ffm.RingMemoryException;
 import io.rtpm.ffm.RtpmException;
@@ -20,7 +21,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 
 import static io.rtpm.ffm.shm.ShmLayout.C_FILE_SIZE;
 import static io.rtpm.ffm.shm.ShmLayout.C_FREE_TAIL;
@@ -30,8 +36,9 @@ import static io.rtpm.ffm.shm.ShmLayout.C_RTP_BAD_SEQ;
 
 /**
  * The set of user-space rings in one directory: ring {@code n} is the file {@code rtpm-<n>}, an
- * absent file is an unconfigured ring. The module's limits are kept (ABI limits, 16 rings, the
- * deploy/rtp_mgr.conf memory caps), so a configuration that works here works on the module.
+ * absent file is an unconfigured ring. The module's limits are kept (ABI limits, its default 16
+ * rings unless configured otherwise, the deploy/rtp_mgr.conf memory caps), so a configuration
+ * that works here works on the module.
  *
  * <p>Configure writes a complete new file under a temporary name and renames it over the old one
  * (one atomic step; a configurer killed before the rename leaves the ring as it was). Commands
@@ -46,8 +53,9 @@ final class ShmRings {
     static final int PAYLOAD_MIN = RtpMgrIoctl.RTPM_PAYLOAD_MIN();
     static final int PAYLOAD_MAX = RtpMgrIoctl.RTPM_PAYLOAD_MAX();
     static final int BATCH_MAX = RtpMgrIoctl.RTPM_BATCH_MAX();
-    /** deploy/rtp_mgr.conf: {@code max_rings=16}. */
-    static final int MAX_RINGS = 16;
+    /** The module's default {@code max_rings} (deploy/rtp_mgr.conf), and its range. */
+    static final int DEFAULT_MAX_RINGS = 16;
+    static final int MAX_RINGS_LIMIT = 4096;
     /** deploy/rtp_mgr.conf: 64 MiB per ring. */
     static final long MAX_RING_BYTES = 64L << 20;
     /** deploy/rtp_mgr.conf: 256 MiB for all rings. */
@@ -57,9 +65,59 @@ final class ShmRings {
             PosixFilePermissions.fromString("rw-rw----");
 
     private final Path dir;
+    /** The group new ring and lock files get (when it exists and this user may give it). */
+    private final String group;
+    /** Ring ids are 0..maxRings-1, as the module's {@code max_rings} parameter sets. */
+    private final int maxRings;
 
-    ShmRings(Path dir) {
+    ShmRings(Path dir, String group, int maxRings) {
         this.dir = dir;
+        this.group = group;
+        this.maxRings = maxRings;
+    }
+
+    int maxRings() {
+        return maxRings;
+    }
+
+    String group() {
+        return group;
+    }
+
+    /**
+     * Gives a new file the ring group, so that a ring configured by root is usable by the service
+     * user (deploy/rtpm-stream@.service runs as user and group rtpm), as the udev rule gives the
+     * device group rtpm. Without that group, or as a user not in it (chown(2) then says EPERM),
+     * the file keeps its creator's group: sharing then goes by that group.
+     */
+    private void giveToGroup(Path file) {
+        try {
+            GroupPrincipal g = file.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByGroupName(group);
+            Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(g);
+        } catch (UserPrincipalNotFoundException e) {
+            // no such group on this host: the creator's group shares the ring
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a member of it: likewise
+        }
+    }
+
+    /**
+     * The failure for a ring or lock file this user may not open, naming its owner, group and
+     * mode and what to do.
+     */
+    PermissionDeniedException denied(String op, Path file, int errno) {
+        String who;
+        try {
+            PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class);
+            who = " (owner " + a.owner().getName() + ", group " + a.group().getName() + ", mode "
+                    + PosixFilePermissions.toString(a.permissions()) + ")";
+        } catch (IOException | UnsupportedOperationException e) {
+            who = "";
+        }
+        return new PermissionDeniedException(op, errno, "no permission to open " + file + who
+                + ": run as its owner or a member of its group, or have root configure the ring"
+                + " again so that it gets group '" + group + "' (the service user's)");
     }
 
     Path dir() {
@@ -76,7 +134,11 @@ final class ShmRings {
 
         AdminLock(int ringId, String op) {
             String p = dir.resolve(LOCK_FILE).toString();
+            boolean existed = Files.exists(dir.resolve(LOCK_FILE));
             int f = Libc.open(p, Libc.O_RDWR | Libc.O_CREAT, 0660);
+            if (f == -Errno.EACCES || f == -Errno.EPERM) {
+                throw denied(op, dir.resolve(LOCK_FILE), -f);
+            }
             if (f < 0) {
                 throw new RtpmException(op, -f, "cannot open " + p + ": check that " + dir
                         + " exists and is writable");
@@ -85,6 +147,9 @@ final class ShmRings {
                 Files.setPosixFilePermissions(dir.resolve(LOCK_FILE), RING_FILE_MODE);
             } catch (IOException | UnsupportedOperationException e) {
                 // another user's lock file: its mode is theirs to set, and locking still works
+            }
+            if (!existed) {
+                giveToGroup(dir.resolve(LOCK_FILE));
             }
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment fl = a.allocate(Libc.FLOCK);
@@ -125,7 +190,7 @@ final class ShmRings {
      * @throws io.rtpm.ffm.RingNotConfiguredException when it is not configured
      */
     ShmRing open(int ringId) {
-        ShmHandle h = ShmHandle.open(path(ringId), ringId);
+        ShmHandle h = ShmHandle.open(this, path(ringId), ringId);
         try {
             return new ShmRing(h);
         } catch (RuntimeException | Error e) {
@@ -144,6 +209,8 @@ final class ShmRings {
             return b.getLong(0);
         } catch (NoSuchFileException e) {
             return -1;
+        } catch (AccessDeniedException e) {
+            throw denied("read ring " + ringId, path(ringId), Errno.EACCES);
         } catch (IOException e) {
             throw new RtpmException("read ring " + ringId, Errno.EIO, "cannot read " + path(ringId)
                     + ": " + e.getMessage(), e);
@@ -153,7 +220,7 @@ final class ShmRings {
     /** @return bytes all configured rings map, as the module's used_total_bytes */
     long usedTotalBytes(int except) {
         long sum = 0;
-        for (int i = 0; i < MAX_RINGS; i++) {
+        for (int i = 0; i < maxRings; i++) {
             if (i != except) {
                 sum += Math.max(0, mmapSize(i));
             }
@@ -173,6 +240,7 @@ final class ShmRings {
             Files.createFile(tmp);
             // explicitly, not through the umask: the group shares rings (as group rtpm does the device)
             Files.setPosixFilePermissions(tmp, RING_FILE_MODE);
+            giveToGroup(tmp);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ,
                     StandardOpenOption.WRITE); Arena a = Arena.ofConfined()) {
                 // write every page now: a full /dev/shm fails here, not as SIGBUS on a later store

@@ -176,7 +176,7 @@ class CrossProcessTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void aKilledConsumersSlotsAreReclaimedByTheProducersNextClaim() throws Exception {
+    void aKilledConsumersSlotsAreReclaimedByTheProducersNextClaimAfterTheReapInterval() throws Exception {
         dev.configure(RingConfig.of(0, 2, 100));
         dev.start(0);
         try (RingSession p = dev.attach(0, Role.PRODUCER)) {
@@ -188,7 +188,10 @@ class CrossProcessTest {
             assertEquals(4, dev.stats(0).inFlight(), "a live consumer's slots stay");
             assertNull(p.claim(), "full while the consumer lives");
             c.destroyForcibly().waitFor();
-            // nobody read the stats since: the producer's claim on the full ring finds the dead session
+            // nobody read the stats since: the producer's claim on the full ring finds the dead
+            // session, once the reap interval since its last look has passed (a full ring's
+            // claims look for dead sessions at most every 10 ms: ShmRingLoadTest)
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(ShmRing.REAP_INTERVAL_NANOS) + 1);
             assertNotNull(p.claim());
             RingStats st = consistent("after the consumer died");
             assertEquals(4, st.reclaimed());

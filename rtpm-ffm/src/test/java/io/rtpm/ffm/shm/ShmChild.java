@@ -235,7 +235,7 @@ public final class ShmChild {
     /** Dies (is killed) in the middle of a step: lock held, journal non-empty, words changed. */
     private static void stall(ShmRingDevice dev, int ring) throws InterruptedException {
         // a bare handle: dies before it even registered its record, the earliest point it can
-        ShmHandle h = ShmHandle.open(dev.rings().path(ring), ring);
+        ShmHandle h = ShmHandle.open(dev.rings(), dev.rings().path(ring), ring);
         boolean stolen = h.lock.lock(h.token, h);
         if (stolen) {
             h.journal.rollback();
