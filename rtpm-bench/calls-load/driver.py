@@ -92,6 +92,16 @@ def reap(pid):
         pass
 
 
+def bound_udp_ports():
+    """Every local UDP port some socket is bound to (/proc/net/udp, IPv4)."""
+    out = set()
+    with open("/proc/net/udp") as f:
+        next(f)
+        for line in f:
+            out.add(int(line.split()[1].rsplit(":", 1)[1], 16))
+    return out
+
+
 def read_tsv(path):
     if not os.path.exists(path):
         return None
@@ -174,6 +184,24 @@ class Point:
             time.sleep(0.1)
         os.killpg(p.pid, signal.SIGKILL)
 
+    def wait_ports_free(self):
+        """The next point's relay binds the same ports: wait (up to 10 s) until no socket holds
+        this one's relay sides. An io_uring relay's sockets outlive its process while the
+        kernel tears the ring down (measured: the next uring_relay's bind of 127.0.0.1:12000
+        failed with EADDRINUSE twice in a row)."""
+        ports = set()
+        with open(self.calls_file) as f:
+            for line in f:
+                if not line.startswith("#") and line.strip():
+                    for field in line.split()[3:5]:
+                        ports.add(int(field.rsplit(":", 1)[1]))
+        for _ in range(100):
+            if not ports & bound_udp_ports():
+                return
+            time.sleep(0.1)
+        log("relay ports still bound 10 s after the relay stopped: %s"
+            % sorted(ports & bound_udp_ports())[:5])
+
     def cpu_pid(self, p):
         """The process whose CPU is the relay's: the calls file's '# pid N', else the command."""
         with open(self.calls_file) as f:
@@ -230,6 +258,8 @@ class Point:
             self.stop_relay(p)
             if p is not None and cpid and cpid != p.pid:
                 reap(cpid)
+            if p is not None:
+                self.wait_ports_free()
         if p is not None:
             r["relay_exit"] = p.returncode
             r["relay_log"] = self.tail("relay.log")

@@ -14,7 +14,7 @@
  * Every one-way latency sample is kept; percentiles are exact (nearest rank over all of them).
  *
  * Ends MAX_SECS after start, or once gen's counts file exists and either every packet gen sent
- * arrived or nothing arrived for IDLE_MS. The socket's wait is bounded by SO_RCVTIMEO (a
+ * arrived or no receive returned anything for IDLE_MS. The socket's wait is bounded by SO_RCVTIMEO (a
  * blocking recvmmsg ignores its own timeout until a datagram arrives).
  *
  * Usage: sink CALLS_FILE SECONDS GEN_COUNTS OUT_PREFIX [--idle-ms N] [--max-secs N] [--rtcp]
@@ -278,6 +278,12 @@ int main(int argc, char **argv)
 				next_check = 0;	/* SO_RCVTIMEO or EINTR: look at the clock again */
 				continue;
 			}
+			/*
+			 * idle is counted from the last receive that returned something, not from
+			 * the last packet's arrival stamp: a sink behind its queue reads packets
+			 * that arrived long ago, and must not stop while the queue still holds some
+			 */
+			last = now_ns();
 			for (k = 0; k < r; k++) {
 				const unsigned char *p = buf[k];
 				uint32_t len = msgs[k].msg_len, call, pn, stream;
@@ -344,7 +350,6 @@ int main(int argc, char **argv)
 				uniq++;
 				if (!rx.stamp_rx)
 					rx.stamp_rx = now_ns();
-				last = rx.stamp_rx;
 				memcpy(&stamp, p + WIRE_STAMP, sizeof(stamp));
 				/* a negative delay cannot happen on one clock; clamp rather than wrap */
 				if (nlat < cap_lat)
