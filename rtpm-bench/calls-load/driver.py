@@ -15,19 +15,20 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ENDPOINT_PORT = 41000
 # Built-in relay definitions: a command template. Placeholders: {bin} (the C tools), {here}
 # (this folder), {calls}, {threads}, {pin} ("--pin" or ""), {calls_file}, {stats_file},
-# {endpoint_port}, {work} (the point's own folder). The command writes {calls_file} (renamed
+# {endpoint_port}, {port_base} (the first of the relay's own ports), {port_max} (port_base +
+# 11999), {ng_port}, {work} (the point's own folder). The command writes {calls_file} (renamed
 # into place when complete), runs until SIGTERM, and may write {stats_file} before it exits.
 RELAYS = {
     "direct": None,  # no relay: each endpoint sends straight to its peer (the tools' floor)
-    "c-epoll": "{bin}/epoll_relay --calls {calls} --threads {threads} {pin} --port-base 12000"
+    "c-epoll": "{bin}/epoll_relay --calls {calls} --threads {threads} {pin} --port-base {port_base}"
                " --endpoint-port {endpoint_port} --calls-file {calls_file} --stats-file {stats_file}",
-    "c-uring": "{bin}/uring_relay --calls {calls} --threads {threads} {pin} --port-base 12000"
+    "c-uring": "{bin}/uring_relay --calls {calls} --threads {threads} {pin} --port-base {port_base}"
                " --endpoint-port {endpoint_port} --calls-file {calls_file} --stats-file {stats_file}",
     "rtpengine": "python3 {here}/rtpengine_calls.py --calls {calls} --threads {threads}"
-                 " --endpoint-port {endpoint_port} --calls-file {calls_file}"
+                 " --endpoint-port {endpoint_port} --port-min {port_base}"
+                 " --port-max {port_max} --ng-port {ng_port} --calls-file {calls_file}"
                  " --stats-file {stats_file} --log {work}/rtpengine.log",
 }
 P99_LIMIT_US = 5000.0
@@ -124,8 +125,8 @@ class Point:
         with open(self.calls_file, "w") as f:
             f.write("# direct: no relay, each endpoint sends to its peer\n")
             for i in range(self.calls):
-                a = "127.2.%d.%d:%d" % (i >> 8, i & 255, ENDPOINT_PORT)
-                b = "127.3.%d.%d:%d" % (i >> 8, i & 255, ENDPOINT_PORT)
+                a = "127.2.%d.%d:%d" % (i >> 8, i & 255, self.a.endpoint_port)
+                b = "127.3.%d.%d:%d" % (i >> 8, i & 255, self.a.endpoint_port)
                 f.write("%d %s %s %s %s\n" % (i, a, b, b, a))
 
     def start_relay(self):
@@ -136,7 +137,9 @@ class Point:
         cmd = shlex.split(template.format(
             bin=self.a.bin, here=HERE, calls=self.calls, threads=self.threads,
             pin="--pin" if self.a.pin else "", calls_file=self.calls_file,
-            stats_file=self.stats_file, endpoint_port=ENDPOINT_PORT, work=self.work))
+            stats_file=self.stats_file, endpoint_port=self.a.endpoint_port,
+            port_base=self.a.port_base, port_max=self.a.port_base + 11999,
+            ng_port=self.a.ng_port, work=self.work))
         self.cmd = cmd
         out = open(os.path.join(self.work, "relay.log"), "w")
         # its own process group (stopped as one), but our session: with autogroup scheduling a
@@ -446,6 +449,11 @@ def main():
     ap.add_argument("--points", default="250,500,1000,2000", help="bisect's fixed points")
     ap.add_argument("--max-calls", type=int, default=4000)
     ap.add_argument("--rtcp", action="store_true", help="one RTCP SR per stream every 5 s")
+    ap.add_argument("--endpoint-port", type=int, default=41000,
+                    help="every endpoint's port (RTCP + 1); two runs on one host need two")
+    ap.add_argument("--port-base", type=int, default=12000,
+                    help="the relay's first port ({port_base}; rtpengine takes 12,000 from it)")
+    ap.add_argument("--ng-port", type=int, default=39980, help="rtpengine's ng port ({ng_port})")
     ap.add_argument("--bin", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--out", required=True)
