@@ -15,16 +15,16 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ENDPOINT_PORT = 41000
 # Built-in relay definitions: a command template. Placeholders: {bin} (the C tools), {here}
 # (this folder), {calls}, {threads}, {pin} ("--pin" or ""), {calls_file}, {stats_file},
-# {endpoint_port}, {work} (the point's own folder). The command writes {calls_file} (renamed
+# {endpoint_port}, {port_base} (the first of the relay's own ports), {port_max} (port_base +
+# 11999), {ng_port}, {work} (the point's own folder). The command writes {calls_file} (renamed
 # into place when complete), runs until SIGTERM, and may write {stats_file} before it exits.
 RELAYS = {
     "direct": None,  # no relay: each endpoint sends straight to its peer (the tools' floor)
-    "c-epoll": "{bin}/epoll_relay --calls {calls} --threads {threads} {pin} --port-base 12000"
+    "c-epoll": "{bin}/epoll_relay --calls {calls} --threads {threads} {pin} --port-base {port_base}"
                " --endpoint-port {endpoint_port} --calls-file {calls_file} --stats-file {stats_file}",
-    "c-uring": "{bin}/uring_relay --calls {calls} --threads {threads} {pin} --port-base 12000"
+    "c-uring": "{bin}/uring_relay --calls {calls} --threads {threads} {pin} --port-base {port_base}"
                " --endpoint-port {endpoint_port} --calls-file {calls_file} --stats-file {stats_file}",
     # the rtpm media engine (rtpm-bench's EngineCalls): AUTO design (io_uring where allowed), then each
     "engine": "{here}/engine --calls {calls} --workers {threads} {pin} --design auto"
@@ -34,7 +34,8 @@ RELAYS = {
     "engine-uring": "{here}/engine --calls {calls} --workers {threads} {pin} --design io_uring"
                     " --endpoint-port {endpoint_port} --calls-file {calls_file} --stats-file {stats_file}",
     "rtpengine": "python3 {here}/rtpengine_calls.py --calls {calls} --threads {threads}"
-                 " --endpoint-port {endpoint_port} --calls-file {calls_file}"
+                 " --endpoint-port {endpoint_port} --port-min {port_base}"
+                 " --port-max {port_max} --ng-port {ng_port} --calls-file {calls_file}"
                  " --stats-file {stats_file} --log {work}/rtpengine.log",
 }
 P99_LIMIT_US = 5000.0
@@ -99,6 +100,16 @@ def reap(pid):
         pass
 
 
+def bound_udp_ports():
+    """Every local UDP port some socket is bound to (/proc/net/udp, IPv4)."""
+    out = set()
+    with open("/proc/net/udp") as f:
+        next(f)
+        for line in f:
+            out.add(int(line.split()[1].rsplit(":", 1)[1], 16))
+    return out
+
+
 def read_tsv(path):
     if not os.path.exists(path):
         return None
@@ -121,8 +132,8 @@ class Point:
         with open(self.calls_file, "w") as f:
             f.write("# direct: no relay, each endpoint sends to its peer\n")
             for i in range(self.calls):
-                a = "127.2.%d.%d:%d" % (i >> 8, i & 255, ENDPOINT_PORT)
-                b = "127.3.%d.%d:%d" % (i >> 8, i & 255, ENDPOINT_PORT)
+                a = "127.2.%d.%d:%d" % (i >> 8, i & 255, self.a.endpoint_port)
+                b = "127.3.%d.%d:%d" % (i >> 8, i & 255, self.a.endpoint_port)
                 f.write("%d %s %s %s %s\n" % (i, a, b, b, a))
 
     def start_relay(self):
@@ -133,7 +144,9 @@ class Point:
         cmd = shlex.split(template.format(
             bin=self.a.bin, here=HERE, calls=self.calls, threads=self.threads,
             pin="--pin" if self.a.pin else "", calls_file=self.calls_file,
-            stats_file=self.stats_file, endpoint_port=ENDPOINT_PORT, work=self.work))
+            stats_file=self.stats_file, endpoint_port=self.a.endpoint_port,
+            port_base=self.a.port_base, port_max=self.a.port_base + 11999,
+            ng_port=self.a.ng_port, work=self.work))
         self.cmd = cmd
         out = open(os.path.join(self.work, "relay.log"), "w")
         # its own process group (stopped as one), but our session: with autogroup scheduling a
@@ -180,6 +193,24 @@ class Point:
                 return
             time.sleep(0.1)
         os.killpg(p.pid, signal.SIGKILL)
+
+    def wait_ports_free(self):
+        """The next point's relay binds the same ports: wait (up to 10 s) until no socket holds
+        this one's relay sides. An io_uring relay's sockets outlive its process while the
+        kernel tears the ring down (measured: the next uring_relay's bind of 127.0.0.1:12000
+        failed with EADDRINUSE twice in a row)."""
+        ports = set()
+        with open(self.calls_file) as f:
+            for line in f:
+                if not line.startswith("#") and line.strip():
+                    for field in line.split()[3:5]:
+                        ports.add(int(field.rsplit(":", 1)[1]))
+        for _ in range(100):
+            if not ports & bound_udp_ports():
+                return
+            time.sleep(0.1)
+        log("relay ports still bound 10 s after the relay stopped: %s"
+            % sorted(ports & bound_udp_ports())[:5])
 
     def cpu_pid(self, p):
         """The process whose CPU is the relay's: the calls file's '# pid N', else the command."""
@@ -237,6 +268,8 @@ class Point:
             self.stop_relay(p)
             if p is not None and cpid and cpid != p.pid:
                 reap(cpid)
+            if p is not None:
+                self.wait_ports_free()
         if p is not None:
             r["relay_exit"] = p.returncode
             r["relay_log"] = self.tail("relay.log")
@@ -426,6 +459,11 @@ def main():
     ap.add_argument("--start-timeout", type=float, default=30,
                     help="seconds a relay may take to write its calls file (plus 1 per 100 calls);"
                          " a JVM in a TCG guest needs more")
+    ap.add_argument("--endpoint-port", type=int, default=41000,
+                    help="every endpoint's port (RTCP + 1); two runs on one host need two")
+    ap.add_argument("--port-base", type=int, default=12000,
+                    help="the relay's first port ({port_base}; rtpengine takes 12,000 from it)")
+    ap.add_argument("--ng-port", type=int, default=39980, help="rtpengine's ng port ({ng_port})")
     ap.add_argument("--bin", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--out", required=True)

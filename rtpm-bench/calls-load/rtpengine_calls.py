@@ -139,10 +139,16 @@ def main():
 def write_stats(ng, calls, path):
     """rtpengine's own count of RTP packets received from each endpoint (ng query: per tag,
     per media, per stream; the RTP stream of a media is its first)."""
+    ng.sock.settimeout(10)  # an overloaded rtpengine answers late
     with open(path, "w") as f:
         f.write("call\tdir\treceived\tsent\tsend_errors\n")
         for i in range(calls):
-            q = ng.call(command="query", **{"call-id": "calls-load-%d" % i})
+            try:
+                q = ng.call(command="query", **{"call-id": "calls-load-%d" % i})
+            except (OSError, NgError) as e:
+                print("rtpengine_calls: query of call %d failed (%s): no counters for it" % (i, e),
+                      file=sys.stderr)
+                q = {}
             got = {}
             for tag, d in q.get("tags", {}).items():
                 rtp = d[b"medias"][0][b"streams"][0] if isinstance(d, dict) and b"medias" in d \

@@ -14,7 +14,7 @@
  * Every one-way latency sample is kept; percentiles are exact (nearest rank over all of them).
  *
  * Ends MAX_SECS after start, or once gen's counts file exists and either every packet gen sent
- * arrived or nothing arrived for IDLE_MS. The socket's wait is bounded by SO_RCVTIMEO (a
+ * arrived or no receive returned anything for IDLE_MS. The socket's wait is bounded by SO_RCVTIMEO (a
  * blocking recvmmsg ignores its own timeout until a datagram arrives).
  *
  * Usage: sink CALLS_FILE SECONDS GEN_COUNTS OUT_PREFIX [--idle-ms N] [--max-secs N] [--rtcp]
@@ -157,6 +157,18 @@ static void parse_cmsgs(struct msghdr *h, struct rx *rx)
 	}
 }
 
+/* the first packet from a wrong source, for the summary: what came from where instead */
+static void describe_wrong(char *out, size_t len, uint32_t call, uint64_t stream,
+			   const struct sockaddr_in *got, const struct sockaddr_in *want)
+{
+	char g[INET_ADDRSTRLEN], w[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &got->sin_addr, g, sizeof(g));
+	inet_ntop(AF_INET, &want->sin_addr, w, sizeof(w));
+	snprintf(out, len, "call %u %s from %s:%u, not %s:%u", call, stream & 1 ? "BA" : "AB", g,
+		 ntohs(got->sin_port), w, ntohs(want->sin_port));
+}
+
 static int same_addr(const struct sockaddr_in *a, const struct sockaddr_in *b, int port_offset)
 {
 	return a->sin_addr.s_addr == b->sin_addr.s_addr &&
@@ -179,7 +191,7 @@ int main(int argc, char **argv)
 	const char *gen_counts, *prefix;
 	double secs, max_secs = 0;
 	int fd, rtcp_fd = -1, k, rtcp_on = 0, have_counts = 0, next_check = 0;
-	char path[4096];
+	char path[4096], first_wrong[160] = "";
 	FILE *f;
 
 	if (argc < 5) {
@@ -266,6 +278,12 @@ int main(int argc, char **argv)
 				next_check = 0;	/* SO_RCVTIMEO or EINTR: look at the clock again */
 				continue;
 			}
+			/*
+			 * idle is counted from the last receive that returned something, not from
+			 * the last packet's arrival stamp: a sink behind its queue reads packets
+			 * that arrived long ago, and must not stop while the queue still holds some
+			 */
+			last = now_ns();
 			for (k = 0; k < r; k++) {
 				const unsigned char *p = buf[k];
 				uint32_t len = msgs[k].msg_len, call, pn, stream;
@@ -300,8 +318,12 @@ int main(int argc, char **argv)
 					stray++;
 					continue;
 				}
-				if (!same_addr(&from[k], (e & 1) ? &c->relay_b : &c->relay_a, 0))
+				if (!same_addr(&from[k], (e & 1) ? &c->relay_b : &c->relay_a, 0)) {
+					if (!x->wrong_src && !first_wrong[0])
+						describe_wrong(first_wrong, sizeof(first_wrong), call,
+							       stream, &from[k], (e & 1) ? &c->relay_b : &c->relay_a);
 					x->wrong_src++;
+				}
 				if (wire_get32(p + WIRE_CALL) != call || wire_get32(p + WIRE_DIR) != stream % 2) {
 					x->misrouted++;
 					continue;
@@ -328,7 +350,6 @@ int main(int argc, char **argv)
 				uniq++;
 				if (!rx.stamp_rx)
 					rx.stamp_rx = now_ns();
-				last = rx.stamp_rx;
 				memcpy(&stamp, p + WIRE_STAMP, sizeof(stamp));
 				/* a negative delay cannot happen on one clock; clamp rather than wrap */
 				if (nlat < cap_lat)
@@ -383,7 +404,7 @@ int main(int argc, char **argv)
 			 "\"lost\":%llu,\"streams_with_loss\":%llu,\"dups\":%llu,\"wrong_src\":%llu,"
 			 "\"misrouted\":%llu,\"bad_rtp\":%llu,\"beyond\":%llu,\"stray\":%llu,"
 			 "\"send_errors\":%llu,\"sink_drops\":%u,\"rtcp_sent\":%llu,\"rtcp_received\":%llu,"
-			 "\"rtcp_wrong_src\":%llu,\"rtcp_sink_drops\":%u,"
+			 "\"rtcp_wrong_src\":%llu,\"rtcp_sink_drops\":%u,\"first_wrong_src\":\"%s\","
 			 "\"lat_us\":{\"n\":%llu,\"min\":%.1f,\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,"
 			 "\"p999\":%.1f,\"max\":%.1f}}",
 			 calls.n, (unsigned long long)streams, have_counts ? "true" : "false",
@@ -393,7 +414,7 @@ int main(int argc, char **argv)
 			 (unsigned long long)t_mis, (unsigned long long)t_bad,
 			 (unsigned long long)t_beyond, (unsigned long long)stray,
 			 (unsigned long long)t_errs, ovfl, (unsigned long long)t_rtcp_sent,
-			 (unsigned long long)t_rtcp_rx, (unsigned long long)t_rtcp_wrong, rtcp_ovfl,
+			 (unsigned long long)t_rtcp_rx, (unsigned long long)t_rtcp_wrong, rtcp_ovfl, first_wrong,
 			 (unsigned long long)nlat, lat_pct(lat, nlat, 0), lat_pct(lat, nlat, 0.5),
 			 lat_pct(lat, nlat, 0.9), lat_pct(lat, nlat, 0.99), lat_pct(lat, nlat, 0.999),
 			 lat_pct(lat, nlat, 1));
