@@ -8,9 +8,9 @@ import io.rtpm.ffm.RtpmException;
 import io.rtpm.ffm.Slot;
 import io.rtpm.ffm.SlotBatch;
 import io.rtpm.ffm.internal.Libc;
-import io.rtpm.relay.internal.Epoll;
+import io.rtpm.ffm.internal.Epoll;
 import io.rtpm.relay.internal.MessageVector;
-import io.rtpm.relay.internal.Net;
+import io.rtpm.ffm.internal.Net;
 
 /**
  * The epoll design: epoll_wait over the worker's sockets; for each ready socket one recvmmsg
@@ -226,36 +226,23 @@ final class EpollPath implements IoPath {
         for (int i = 0; i < n; i++) {
             Slot s = popped.get(i);
             long tag = s.userTag();
-            int slot = (int) (tag & PacketJudge.SLOT_MASK);
-            boolean viaRtcp;
-            LegState to = slot < worker.legs.length ? worker.legs[slot] : null;
-            if (to == null || to.generation != (tag >>> 32)) {
-                if (to != null) {
-                    LegCounters.drop(counters, to.block, DropCause.EXPIRED, 1);
-                }
-                continue; // its leg was replaced after the push (commands run between passes)
-            }
-            boolean rtcp = (tag & PacketJudge.RTCP_BIT) != 0;
-            viaRtcp = rtcp && !to.mux;
-            int fd = viaRtcp ? to.ports.rtcp().fd() : to.ports.rtp().fd();
-            int nl = destinations.length(slot, viaRtcp);
-            if (nl == 0) {
-                LegCounters.drop(counters, to.block, DropCause.NO_DESTINATION, 1);
+            LegState to = judge.destination(worker.legs, tag);
+            if (to == null) {
                 continue;
             }
+            boolean rtcp = (tag & PacketJudge.RTCP_BIT) != 0;
+            boolean viaRtcp = rtcp && !to.mux;
+            int fd = viaRtcp ? to.ports.rtcp().fd() : to.ports.rtp().fd();
+            int nl = destinations.length(to.slot, viaRtcp);
             if (fd != runFd && entries > 0) {
                 sendRun(runLeg, runFd, entries);
                 entries = 0;
             }
             runFd = fd;
             runLeg = to;
-            tx.name(entries, destinations.address(slot, viaRtcp));
+            tx.name(entries, destinations.address(to.slot, viaRtcp));
             tx.prepareSend(entries, s.payloadAddress(), s.length(), nl);
-            LegCounters.add(counters, to.block, LegCounters.TX_PACKETS, 1);
-            LegCounters.add(counters, to.block, LegCounters.TX_BYTES, s.length());
-            if (rtcp) {
-                LegCounters.add(counters, to.block, LegCounters.RTCP_TX, 1);
-            }
+            judge.sending(to, s.length(), rtcp);
             entries++;
         }
         if (entries > 0) {

@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 
-import io.rtpm.relay.internal.Net;
+import io.rtpm.ffm.internal.Net;
 import io.rtpm.relay.internal.SockAddr;
 import io.rtpm.rtp.PayloadClockRates;
 import io.rtpm.rtp.stats.SourceStatistics;

@@ -14,8 +14,8 @@ import io.rtpm.ffm.RingDevice;
 import io.rtpm.ffm.RingLayout;
 import io.rtpm.ffm.RingStats;
 import io.rtpm.ffm.RtpmException;
-import io.rtpm.relay.internal.Epoll;
-import io.rtpm.relay.internal.IoUring;
+import io.rtpm.ffm.internal.Epoll;
+import io.rtpm.ffm.internal.IoUring;
 
 /**
  * The media engine: many calls, each with two (or more) legs, relayed by a fixed pool of worker

@@ -2,7 +2,7 @@ package io.rtpm.engine;
 
 import java.lang.foreign.MemorySegment;
 
-import io.rtpm.relay.internal.Net;
+import io.rtpm.ffm.internal.Net;
 import io.rtpm.relay.internal.SockAddr;
 import io.rtpm.rtp.PacketKind;
 import io.rtpm.rtp.RtpCheck;
@@ -216,6 +216,37 @@ final class PacketJudge {
             }
         } else {
             LegCounters.drop(counters, leg.block, DropCause.NON_RTP, 1);
+        }
+    }
+
+    /**
+     * The live leg a popped slot's tag names, to send from.
+     *
+     * @return the leg, or null when it was replaced since the push (counted {@link DropCause#EXPIRED})
+     *         or has nowhere to send yet (counted {@link DropCause#NO_DESTINATION})
+     */
+    LegState destination(LegState[] legs, long tag) {
+        int slot = (int) (tag & SLOT_MASK);
+        LegState to = slot < legs.length ? legs[slot] : null;
+        if (to == null || to.generation != (tag >>> 32)) {
+            if (to != null) {
+                LegCounters.drop(counters, to.block, DropCause.EXPIRED, 1);
+            }
+            return null; // its leg was replaced after the push (commands run between passes)
+        }
+        if (destinations.length(slot, (tag & RTCP_BIT) != 0 && !to.mux) == 0) {
+            LegCounters.drop(counters, to.block, DropCause.NO_DESTINATION, 1);
+            return null;
+        }
+        return to;
+    }
+
+    /** Counts a packet about to leave from {@code to}'s socket. */
+    void sending(LegState to, int length, boolean rtcp) {
+        LegCounters.add(counters, to.block, LegCounters.TX_PACKETS, 1);
+        LegCounters.add(counters, to.block, LegCounters.TX_BYTES, length);
+        if (rtcp) {
+            LegCounters.add(counters, to.block, LegCounters.RTCP_TX, 1);
         }
     }
 

@@ -9,9 +9,9 @@ import io.rtpm.ffm.RingSession;
 import io.rtpm.ffm.RtpmException;
 import io.rtpm.ffm.Slot;
 import io.rtpm.ffm.SlotBatch;
-import io.rtpm.relay.internal.Epoll;
-import io.rtpm.relay.internal.IoUring;
-import io.rtpm.relay.internal.Net;
+import io.rtpm.ffm.internal.Epoll;
+import io.rtpm.ffm.internal.IoUring;
+import io.rtpm.ffm.internal.Net;
 
 /**
  * The io_uring design: one multishot RECVMSG per socket, all sharing one provided-buffer ring
@@ -295,23 +295,15 @@ final class UringPath implements IoPath {
         for (int i = 0; i < n; i++) {
             Slot s = popped.get(i);
             long tag = s.userTag();
-            int slot = (int) (tag & PacketJudge.SLOT_MASK);
-            LegState to = slot < worker.legs.length ? worker.legs[slot] : null;
-            if (to == null || to.generation != (tag >>> 32)) {
-                if (to != null) {
-                    LegCounters.drop(counters, to.block, DropCause.EXPIRED, 1);
-                }
+            LegState to = judge.destination(worker.legs, tag);
+            if (to == null) {
                 addDone(s);
                 continue;
             }
+            int slot = to.slot;
             boolean rtcp = (tag & PacketJudge.RTCP_BIT) != 0;
             boolean viaRtcp = rtcp && !to.mux;
             int nl = destinations.length(slot, viaRtcp);
-            if (nl == 0) {
-                LegCounters.drop(counters, to.block, DropCause.NO_DESTINATION, 1);
-                addDone(s);
-                continue;
-            }
             int idx = s.index();
             long m = SEND_STRIDE * idx;
             MemorySegment.copy(destinations.segment(), Destinations.offset(slot, viaRtcp), sends, m + 72, 28);
@@ -323,11 +315,7 @@ final class UringPath implements IoPath {
             long at = ring.nextSqe();
             ring.prep(at, IoUring.OP_SENDMSG, viaRtcp ? to.ports.rtcp().fd() : to.ports.rtp().fd(),
                     sends.address() + m, 1, OP_SEND | idx);
-            LegCounters.add(counters, to.block, LegCounters.TX_PACKETS, 1);
-            LegCounters.add(counters, to.block, LegCounters.TX_BYTES, len);
-            if (rtcp) {
-                LegCounters.add(counters, to.block, LegCounters.RTCP_TX, 1);
-            }
+            judge.sending(to, len, rtcp);
         }
     }
 

@@ -16,8 +16,8 @@ import io.rtpm.ffm.RingSession;
 import io.rtpm.ffm.RtpmException;
 import io.rtpm.ffm.Role;
 import io.rtpm.ffm.internal.Libc;
-import io.rtpm.relay.internal.Epoll;
-import io.rtpm.relay.internal.Net;
+import io.rtpm.ffm.internal.Epoll;
+import io.rtpm.ffm.internal.Net;
 import io.rtpm.rtp.PacketKind;
 
 /**

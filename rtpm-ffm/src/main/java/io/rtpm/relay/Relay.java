@@ -12,7 +12,7 @@ import io.rtpm.ffm.RingSession;
 import io.rtpm.ffm.RingStats;
 import io.rtpm.ffm.Role;
 import io.rtpm.ffm.RtpmException;
-import io.rtpm.relay.internal.Net;
+import io.rtpm.ffm.internal.Net;
 import io.rtpm.relay.internal.UdpSocket;
 
 /**

@@ -12,7 +12,7 @@ import io.rtpm.ffm.Slot;
 import io.rtpm.ffm.SlotBatch;
 import io.rtpm.ffm.internal.Libc;
 import io.rtpm.relay.internal.MessageVector;
-import io.rtpm.relay.internal.Net;
+import io.rtpm.ffm.internal.Net;
 import io.rtpm.relay.internal.SockAddr;
 import io.rtpm.relay.internal.UdpSocket;
 import io.rtpm.rtp.PacketKind;

@@ -10,7 +10,7 @@ import io.rtpm.ffm.RingStoppedException;
 import io.rtpm.ffm.Slot;
 import io.rtpm.ffm.SlotBatch;
 import io.rtpm.relay.internal.MessageVector;
-import io.rtpm.relay.internal.Net;
+import io.rtpm.ffm.internal.Net;
 import io.rtpm.relay.internal.SockAddr;
 import io.rtpm.relay.internal.UdpSocket;
 

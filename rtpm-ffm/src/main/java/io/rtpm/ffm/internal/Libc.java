@@ -163,6 +163,11 @@ public final class Libc {
         };
     }
 
+    /** @return a new errno capture buffer in {@code arena}, for callers that bring their own (Net) */
+    static MemorySegment newCapture(Arena arena) {
+        return arena.allocate(CAPTURE);
+    }
+
     /** @return this thread's errno capture buffer (for the other binding classes of this package) */
     static MemorySegment capture() {
         return CAPTURE_BUFFER.get();

@@ -1,5 +1,7 @@
 package io.rtpm.relay.internal;
 
+import io.rtpm.ffm.internal.Net;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;

@@ -1,6 +1,6 @@
 /**
- * The relay's native socket layer: libc socket calls through FFM ({@link io.rtpm.relay.internal.Net}),
- * bound UDP sockets, the {@code mmsghdr} vector for recvmmsg/sendmmsg and sockaddr helpers. Not
- * exported; nothing here is API.
+ * The relay's and the engine's socket layer over the bindings of {@code io.rtpm.ffm.internal}:
+ * bound UDP sockets, the {@code mmsghdr} vector for recvmmsg/sendmmsg, sockaddr helpers, and the
+ * JIT-quiet rule of the warm-ups. Not exported; nothing here is API.
  */
 package io.rtpm.relay.internal;

@@ -1,4 +1,4 @@
-package io.rtpm.relay.internal;
+package io.rtpm.ffm.internal;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -9,7 +9,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 import io.rtpm.ffm.RtpmException;
-import io.rtpm.ffm.internal.Libc;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;

@@ -1,14 +1,10 @@
-package io.rtpm.relay.internal;
+package io.rtpm.ffm.internal;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -17,20 +13,13 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The socket calls of the relay, bound once through FFM (Linux x86_64/aarch64, glibc or musl).
  *
- * <p>Same idiom as {@code io.rtpm.ffm.internal.Libc}: each wrapper keeps the C name and argument
+ * <p>Bound through {@link Libc}'s binder, in its idiom: each wrapper keeps the C name and argument
  * order and returns the result, or {@code -errno} (captured by the linker right after the call).
  * The capture buffer is passed in by the caller, so each I/O thread allocates its own once and
  * the hot path allocates nothing. None of these is {@code critical}: recvmmsg and poll block.
  * close comes from {@code Libc}.
  */
 public final class Net {
-
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO_VH =
-            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     private static final MethodHandle SOCKET = bind("socket",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -93,20 +82,16 @@ public final class Net {
     private Net() {
     }
 
-    @SuppressWarnings("restricted") // binding libc's socket calls is this class's purpose
+    /** Binds a libc function through {@link Libc}'s binder, with errno captured. */
     static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... more) {
-        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError(
-                "libc has no symbol '" + name + "': the rtpm relay needs Linux with glibc or musl"));
         Linker.Option[] options = java.util.Arrays.copyOf(more, more.length + 1);
-        options[more.length] = ERRNO;
-        return LINKER.downcallHandle(symbol, fd, options);
+        options[more.length] = Libc.ERRNO;
+        return Libc.bind(name, fd, options);
     }
 
-    @SuppressWarnings("restricted") // as bind
+    /** Binds a libc function through {@link Libc}'s binder, capturing nothing (the packet path). */
     static MethodHandle bindFast(String name, FunctionDescriptor fd, Linker.Option... more) {
-        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError(
-                "libc has no symbol '" + name + "': the rtpm relay needs Linux with glibc or musl"));
-        return LINKER.downcallHandle(symbol, fd, more);
+        return Libc.bind(name, fd, more);
     }
 
     /**
@@ -157,21 +142,15 @@ public final class Net {
      * @return the buffer every call of that thread passes
      */
     public static MemorySegment newCapture(Arena arena) {
-        return arena.allocate(CAPTURE);
+        return Libc.newCapture(arena);
     }
 
     static int result(MemorySegment cs, int r) {
-        return r == -1 ? -(int) ERRNO_VH.get(cs, 0L) : r;
+        return Libc.errno(cs, r);
     }
 
     static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException e) {
-            return e;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException("unexpected exception from a native call", t);
+        return Libc.rethrow(t);
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.rtpm.relay.internal;
+package io.rtpm.ffm.internal;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
