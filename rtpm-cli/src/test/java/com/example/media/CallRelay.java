@@ -24,7 +24,7 @@ public final class CallRelay {
             Consumer<Call> started) throws InterruptedException {
         EngineConfig config = EngineConfig.builder(InetAddress.getLoopbackAddress())
                 .workers(1).ports(30000, 30999)                 // RTP on even ports, RTCP + 1
-                .rings(8, 10, 1500).build();                    // worker i on ring 8 + i
+                .rings(12, 10, 1500).build();                   // worker i on ring 12 + i
         try (RingDevice dev = RingDevice.open(Backend.AUTO);   // the module, else /dev/shm
              MediaEngine engine = MediaEngine.start(dev, config)) {
             engine.warmUp(Duration.ofSeconds(2));              // the JIT, before the first call
