@@ -202,18 +202,31 @@ static int rtpm_mem_alloc(struct rtpm_core_mem *mem, const struct rtpm_geom *g)
 	return 0;
 }
 
-/* Account a change of a ring's size from @old_bytes to @new_bytes. */
-static int rtpm_account(u64 old_bytes, u64 new_bytes)
+/*
+ * The byte count is charged before a ring's memory can exist and uncharged
+ * only once it is gone, so it never falls below what is allocated. A charge
+ * may fail (the cap); an uncharge never does, so every undo is exact even
+ * when other rings filled the cap meanwhile.
+ */
+static int rtpm_charge(u64 bytes)
 {
 	int err = 0;
 
 	mutex_lock(&rtpm_total_lock);
-	if (rtpm_used_bytes - old_bytes + new_bytes > max_total_bytes)
+	if (bytes > max_total_bytes - rtpm_used_bytes)
 		err = -ENOSPC;
 	else
-		rtpm_used_bytes = rtpm_used_bytes - old_bytes + new_bytes;
+		rtpm_used_bytes += bytes;
 	mutex_unlock(&rtpm_total_lock);
 	return err;
+}
+
+static void rtpm_uncharge(u64 bytes)
+{
+	mutex_lock(&rtpm_total_lock);
+	WARN_ON_ONCE(bytes > rtpm_used_bytes);
+	rtpm_used_bytes -= min(bytes, rtpm_used_bytes);
+	mutex_unlock(&rtpm_total_lock);
 }
 
 /* START and STOP change core.running under the spinlock alone. */
@@ -233,7 +246,7 @@ static long rtpm_ioctl_configure(void __user *uarg)
 	struct rtpm_config cfg;
 	struct rtpm_ring *ring;
 	struct rtpm_geom geom;
-	u64 old_bytes = 0;
+	u64 old_bytes = 0, grow, shrink = 0;
 	long err;
 
 	if (copy_from_user(&cfg, uarg, sizeof(cfg)))
@@ -257,12 +270,14 @@ static long rtpm_ioctl_configure(void __user *uarg)
 	}
 	if (ring->configured)
 		old_bytes = ring->core.geom.mmap_size;
-	err = rtpm_account(old_bytes, geom.mmap_size);
+	/* A growth is charged now, a shrink uncharged once the old memory goes. */
+	grow = geom.mmap_size > old_bytes ? geom.mmap_size - old_bytes : 0;
+	err = rtpm_charge(grow);
 	if (err)
 		goto out;
 	err = rtpm_mem_alloc(&mem, &geom);
 	if (err) {
-		rtpm_account(geom.mmap_size, old_bytes);
+		rtpm_uncharge(grow);
 		goto out;
 	}
 
@@ -270,7 +285,7 @@ static long rtpm_ioctl_configure(void __user *uarg)
 	/* START takes only the spinlock: it may have run since the check. */
 	if (ring->configured && ring->core.running) {
 		spin_unlock(&ring->lock);
-		rtpm_account(geom.mmap_size, old_bytes);
+		rtpm_uncharge(grow);
 		old = mem;
 		err = -EBUSY;
 		goto out;
@@ -281,9 +296,12 @@ static long rtpm_ioctl_configure(void __user *uarg)
 	rtpm_core_init(&ring->core, &cfg, &geom, &mem);
 	ring->configured = true;
 	spin_unlock(&ring->lock);
+	if (old_bytes > geom.mmap_size)
+		shrink = old_bytes - geom.mmap_size;
 out:
 	mutex_unlock(&ring->mutex);
 	rtpm_mem_free(&old);
+	rtpm_uncharge(shrink);
 	return err;
 }
 
@@ -310,10 +328,10 @@ static long rtpm_ioctl_unconfigure(void __user *uarg)
 		old = ring->mem;
 		memset(&ring->mem, 0, sizeof(ring->mem));
 		spin_unlock(&ring->lock);
-		rtpm_account(bytes, 0);
 	}
 	mutex_unlock(&ring->mutex);
 	rtpm_mem_free(&old);
+	rtpm_uncharge(bytes);
 	return err;
 }
 

@@ -100,6 +100,28 @@ int rtpm_stats(int fd, uint32_t ring, struct rtpm_stats *st)
 	return rtpm_ioc(fd, RTPM_IOC_GET_STATS, st);
 }
 
+uint64_t rtpm_rings_bytes(uint64_t *used)
+{
+	struct rtpm_layout lay;
+	struct rtpm_info info;
+	uint64_t sum = 0;
+	int fd = rtpm_open();
+
+	memset(&info, 0, sizeof(info));
+	if (rtpm_ioc(fd, RTPM_IOC_INFO, &info))
+		th_fail_at(th_current, __FILE__, __LINE__, true, "INFO: %s",
+			   strerror(errno));
+	for (uint32_t r = 0; r < info.max_rings; r++)
+		if (!rtpm_layout(fd, r, &lay))
+			sum += lay.mmap_size;
+	if (rtpm_ioc(fd, RTPM_IOC_INFO, &info))
+		th_fail_at(th_current, __FILE__, __LINE__, true, "INFO: %s",
+			   strerror(errno));
+	close(fd);
+	*used = info.used_total_bytes;
+	return sum;
+}
+
 int rtpm_claim(int fd, uint32_t *index)
 {
 	struct rtpm_slot_desc d = { .index = ~0u };

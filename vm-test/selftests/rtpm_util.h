@@ -63,6 +63,23 @@ const char *rtpm_invariants_broken(const struct rtpm_stats *st);
 			   "invariant broken: %s", why_);		\
 } while (0)
 
+/*
+ * The sum of every configured ring's mmap_size (GET_LAYOUT), and in
+ * *@used INFO's used_total_bytes read just after: with no configure or
+ * unconfigure running, docs/ABI.md says the two are equal.
+ */
+uint64_t rtpm_rings_bytes(uint64_t *used);
+
+/* Fails the test unless used_total_bytes is the sum of the rings' sizes. */
+#define ASSERT_BYTES_EXACT() do {					\
+	uint64_t used_, sum_ = rtpm_rings_bytes(&used_);		\
+	if (used_ != sum_)						\
+		th_fail_at(_metadata, __FILE__, __LINE__, true,		\
+			   "used_total_bytes %llu, rings' mmap sizes %llu",\
+			   (unsigned long long)used_,			\
+			   (unsigned long long)sum_);			\
+} while (0)
+
 /* A session with its mapping. */
 struct rtpm_sess {
 	int fd;
