@@ -25,7 +25,7 @@
 #include <linux/types.h>
 
 #define RTPM_ABI_MAJOR		1
-#define RTPM_ABI_MINOR		0
+#define RTPM_ABI_MINOR		1	/* 1: RTPM_POLL_STOPPED */
 
 #define RTPM_DEVICE_NAME	"rtp_mgr"
 #define RTPM_DEVICE_PATH	"/dev/rtp_mgr"
@@ -65,6 +65,15 @@
 #define RTPM_META_RTP		0x1	/* parsed as RTP: rtp_* fields are valid */
 #define RTPM_META_NOT_RTP	0x2	/* not RTP v2, or RTCP (RFC 5761 section 4) */
 
+/*
+ * What poll reports on a stopped ring to a session attached with abi_minor
+ * >= 1: POLLPRI's value (EPOLLPRI), which a poller asks for or not, so a
+ * level-triggered poller of EPOLLIN or EPOLLOUT alone does not spin while
+ * the ring is stopped. Sessions attached with abi_minor 0 get EPOLLHUP
+ * instead, which poll always reports, as before.
+ */
+#define RTPM_POLL_STOPPED	0x0002
+
 /* rtpm_ring_header.state bits. */
 #define RTPM_STATE_RUNNING	0x1
 
@@ -91,7 +100,8 @@ struct rtpm_info {
 /*
  * RTPM_IOC_ATTACH: bind this open file to a ring with roles. The caller's ABI
  * version is checked: -EPROTO unless abi_major matches and abi_minor is not
- * newer than the module's.
+ * newer than the module's. The session then behaves as that minor
+ * documents (minor 0: a stopped ring polls EPOLLHUP; 1: RTPM_POLL_STOPPED).
  */
 struct rtpm_attach {
 	__u32 ring_id;

@@ -18,6 +18,9 @@
  *    session's ring/roles fields, which change under both ring locks so
  *    the data path needs only the spinlock (it never sleeps under it).
  *  - rtpm_total_lock guards rtpm_used_bytes.
+ *  - Wake-ups: ring->wait holds one entry per attached session, whose
+ *    function wakes that session's own queue, so ring->wait's lock is taken
+ *    before a session's wait lock (and epoll's) and never the other way.
  *  Order: sess->mutex, ring->mutex, rtpm_total_lock, ring->lock. No user
  *  copy happens under any of them: mmap runs with mmap_lock held and takes
  *  the mutexes, so a fault under a mutex could deadlock against it.
@@ -68,7 +71,8 @@ struct rtpm_session;
  * struct rtpm_ring - one ring id.
  * @mutex: guards @mem, @cfg, @producer, @consumer; held to change @sessions.
  * @lock: guards @core and @configured; held to change @sessions.
- * @wait: poll waiters (consumers for EPOLLIN, producers for EPOLLOUT).
+ * @wait: what wakes the sessions' pollers: each attached session's @ring_wait
+ *	entry, which passes every wake-up on to that session's own queue.
  * @id: index in rtpm_rings.
  * @configured: @core and @mem are valid.
  * @cfg: the configuration, as given.
@@ -99,13 +103,22 @@ struct rtpm_ring {
  * @mutex: serialises attach, detach and mmap.
  * @ring: attached ring or NULL; written under @ring's mutex and lock.
  * @roles: RTPM_ROLE_*; written like @ring.
+ * @abi_minor: the minor the session attached with; written like @ring.
  * @mappings: live VMAs of this session; detach waits for none.
+ * @wait: this file's pollers. epoll registers on it once, at EPOLL_CTL_ADD,
+ *	whether or not the session is attached then, so it must outlive every
+ *	attach: the session, not the ring, owns it.
+ * @ring_wait: on @ring's wait queue while attached (added and removed under
+ *	@mutex); wakes @wait.
  */
 struct rtpm_session {
 	struct mutex mutex;	/* attach, detach, mmap */
 	struct rtpm_ring *ring;
 	u32 roles;
+	u32 abi_minor;
 	atomic_t mappings;
+	wait_queue_head_t wait;
+	struct wait_queue_entry ring_wait;
 };
 
 static struct rtpm_ring *rtpm_rings;
@@ -117,6 +130,20 @@ static void rtpm_wake(struct rtpm_ring *ring)
 {
 	if (wq_has_sleeper(&ring->wait))
 		wake_up_interruptible(&ring->wait);
+}
+
+static void rtpm_sess_wake_pollers(struct rtpm_session *sess)
+{
+	if (wq_has_sleeper(&sess->wait))
+		wake_up_interruptible(&sess->wait);
+}
+
+/* @sess->ring_wait's function: a wake-up of the ring reaches the session's pollers. */
+static int rtpm_sess_ring_woken(struct wait_queue_entry *entry, unsigned int mode,
+				int sync, void *key)
+{
+	rtpm_sess_wake_pollers(container_of(entry, struct rtpm_session, ring_wait));
+	return 0;
 }
 
 static bool rtpm_reserved_zero(const void *p, size_t size)
@@ -455,10 +482,13 @@ static void rtpm_detach(struct rtpm_session *sess)
 		ring->consumer = NULL;
 	ring->sessions--;
 	sess->roles = 0;
+	sess->abi_minor = 0;
 	WRITE_ONCE(sess->ring, NULL);
 	spin_unlock(&ring->lock);
 	mutex_unlock(&ring->mutex);
+	remove_wait_queue(&ring->wait, &sess->ring_wait);
 	rtpm_wake(ring);	/* freed slots: a producer may claim */
+	rtpm_sess_wake_pollers(sess);	/* EPOLLERR now */
 }
 
 static long rtpm_ioctl_attach(struct rtpm_session *sess, void __user *uarg)
@@ -499,10 +529,14 @@ static long rtpm_ioctl_attach(struct rtpm_session *sess, void __user *uarg)
 			ring->consumer = sess;
 		ring->sessions++;
 		sess->roles = at.roles;
+		sess->abi_minor = at.abi_minor;
 		WRITE_ONCE(sess->ring, ring);
 		spin_unlock(&ring->lock);
+		add_wait_queue(&ring->wait, &sess->ring_wait);
 	}
 	mutex_unlock(&ring->mutex);
+	if (!err)
+		rtpm_sess_wake_pollers(sess);	/* no longer EPOLLERR */
 out:
 	mutex_unlock(&sess->mutex);
 	return err;
@@ -809,28 +843,33 @@ static long rtpm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 /**
  * rtpm_poll() - EPOLLIN for a consumer with a READY slot, EPOLLOUT for a
- * producer that can claim, EPOLLHUP while stopped, EPOLLERR when detached.
+ * producer that can claim, RTPM_POLL_STOPPED (EPOLLHUP for sessions that
+ * attached with abi_minor 0) while stopped, EPOLLERR when detached.
  * @file: a /dev/rtp_mgr file.
  * @wait: the poll table.
+ *
+ * Pollers wait on the session's own queue, attached or not, so epoll
+ * registered before ATTACH or across a re-ATTACH still hears the ring.
  *
  * Return: the event mask.
  */
 static __poll_t rtpm_poll(struct file *file, poll_table *wait)
 {
 	struct rtpm_session *sess = file->private_data;
-	struct rtpm_ring *ring = READ_ONCE(sess->ring);
+	struct rtpm_ring *ring;
 	__poll_t mask = 0;
 
+	poll_wait(file, &sess->wait, wait);
+	ring = READ_ONCE(sess->ring);
 	if (!ring)
 		return EPOLLERR;
-	/* Rings live until unload, so the wait queue outlives any detach. */
-	poll_wait(file, &ring->wait, wait);
 	spin_lock(&ring->lock);
 	if (READ_ONCE(sess->ring) != ring) {
 		mask = EPOLLERR;
 	} else {
 		if (!ring->core.running)
-			mask |= EPOLLHUP;
+			mask |= sess->abi_minor ? (__force __poll_t)RTPM_POLL_STOPPED
+						: EPOLLHUP;
 		if ((sess->roles & RTPM_ROLE_CONSUMER) &&
 		    rtpm_core_ready_count(&ring->core))
 			mask |= EPOLLIN | EPOLLRDNORM;
@@ -946,6 +985,8 @@ static int rtpm_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	mutex_init(&sess->mutex);
 	atomic_set(&sess->mappings, 0);
+	init_waitqueue_head(&sess->wait);
+	init_waitqueue_func_entry(&sess->ring_wait, rtpm_sess_ring_woken);
 	file->private_data = sess;
 	/* No file position: this also spares a .llseek, whose helpers moved in 6.12. */
 	return nonseekable_open(inode, file);
@@ -1069,6 +1110,7 @@ static void rtpm_check_abi(void)
 	BUILD_BUG_ON(sizeof(struct rtpm_stats) != 240);
 	BUILD_BUG_ON(sizeof(struct rtpm_ring_header) != 256);
 	BUILD_BUG_ON(sizeof(struct rtpm_slot_meta) != RTPM_SLOT_ALIGN);
+	BUILD_BUG_ON(RTPM_POLL_STOPPED != (__force u32)EPOLLPRI);
 	/* Producer, consumer and RTP words on their own cache lines. */
 	BUILD_BUG_ON(offsetof(struct rtpm_ring_header, pushed) != 64);
 	BUILD_BUG_ON(offsetof(struct rtpm_ring_header, popped) != 128);

@@ -69,14 +69,19 @@ int rtpm_configure(int fd, uint32_t ring, uint32_t order, uint32_t payload,
 	return rtpm_ioc(fd, RTPM_IOC_CONFIGURE, &c);
 }
 
-int rtpm_attach(int fd, uint32_t ring, uint32_t roles)
+int rtpm_attach_minor(int fd, uint32_t ring, uint32_t roles, uint32_t minor)
 {
 	struct rtpm_attach a = {
 		.ring_id = ring, .roles = roles,
-		.abi_major = RTPM_ABI_MAJOR, .abi_minor = RTPM_ABI_MINOR,
+		.abi_major = RTPM_ABI_MAJOR, .abi_minor = minor,
 	};
 
 	return rtpm_ioc(fd, RTPM_IOC_ATTACH, &a);
+}
+
+int rtpm_attach(int fd, uint32_t ring, uint32_t roles)
+{
+	return rtpm_attach_minor(fd, ring, roles, RTPM_ABI_MINOR);
 }
 
 int rtpm_ref(int fd, unsigned long cmd, uint32_t ring)

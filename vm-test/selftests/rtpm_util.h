@@ -33,6 +33,8 @@ void rtpm_ring_clean(uint32_t ring);
 int rtpm_configure(int fd, uint32_t ring, uint32_t order, uint32_t payload,
 		   uint32_t policy, uint32_t flags);
 int rtpm_attach(int fd, uint32_t ring, uint32_t roles);
+/* Attaches as a client built against ABI minor @minor would. */
+int rtpm_attach_minor(int fd, uint32_t ring, uint32_t roles, uint32_t minor);
 int rtpm_ref(int fd, unsigned long cmd, uint32_t ring);
 int rtpm_layout(int fd, uint32_t ring, struct rtpm_layout *lay);
 int rtpm_stats(int fd, uint32_t ring, struct rtpm_stats *st);

@@ -32,10 +32,10 @@ public class RtpMgrIoctl extends RtpMgrIoctl$shared {
     public static int RTPM_ABI_MAJOR() {
         return RTPM_ABI_MAJOR;
     }
-    private static final int RTPM_ABI_MINOR = (int)0L;
+    private static final int RTPM_ABI_MINOR = (int)1L;
     /**
      * {@snippet lang=c :
-     * #define RTPM_ABI_MINOR 0
+     * #define RTPM_ABI_MINOR 1
      * }
      */
     public static int RTPM_ABI_MINOR() {
@@ -229,6 +229,15 @@ public class RtpMgrIoctl extends RtpMgrIoctl$shared {
      */
     public static int RTPM_META_NOT_RTP() {
         return RTPM_META_NOT_RTP;
+    }
+    private static final int RTPM_POLL_STOPPED = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define RTPM_POLL_STOPPED 2
+     * }
+     */
+    public static int RTPM_POLL_STOPPED() {
+        return RTPM_POLL_STOPPED;
     }
     private static final int RTPM_STATE_RUNNING = (int)1L;
     /**

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.rtpm.ffm.AbiVersion;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +83,7 @@ class AbiDriftTest {
         m.put("RTPM_SLOT_CONSUMED", u(RtpMgrIoctl.RTPM_SLOT_CONSUMED()));
         m.put("RTPM_META_RTP", u(RtpMgrIoctl.RTPM_META_RTP()));
         m.put("RTPM_META_NOT_RTP", u(RtpMgrIoctl.RTPM_META_NOT_RTP()));
+        m.put("RTPM_POLL_STOPPED", u(RtpMgrIoctl.RTPM_POLL_STOPPED()));
         m.put("RTPM_STATE_RUNNING", u(RtpMgrIoctl.RTPM_STATE_RUNNING()));
         m.put("RTPM_IOC_INFO", RtpMgrIoctl.RTPM_IOC_INFO());
         m.put("RTPM_IOC_ATTACH", RtpMgrIoctl.RTPM_IOC_ATTACH());
@@ -179,6 +182,14 @@ class AbiDriftTest {
     @Test
     void constantsAndIoctlNumbersMatchTheCompiler() {
         assertEquals(C_CONSTANTS, CONSTANTS, "constants" + FIX);
+    }
+
+    @Test
+    void theSpokenVersionIsTheHeadersMajorAndNoNewerMinor() {
+        assertEquals(RtpMgrIoctl.RTPM_ABI_MAJOR(), AbiVersion.CURRENT.major());
+        assertTrue(AbiVersion.CURRENT.minor() <= RtpMgrIoctl.RTPM_ABI_MINOR(),
+                "AbiVersion.CURRENT " + AbiVersion.CURRENT + " is newer than the header's minor "
+                        + RtpMgrIoctl.RTPM_ABI_MINOR());
     }
 
     @Test
