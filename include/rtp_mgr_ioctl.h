@@ -25,7 +25,7 @@
 #include <linux/types.h>
 
 #define RTPM_ABI_MAJOR		1
-#define RTPM_ABI_MINOR		1	/* 1: RTPM_POLL_STOPPED */
+#define RTPM_ABI_MINOR		2	/* 1: RTPM_POLL_STOPPED; 2: ring access */
 
 #define RTPM_DEVICE_NAME	"rtp_mgr"
 #define RTPM_DEVICE_PATH	"/dev/rtp_mgr"
@@ -53,7 +53,17 @@
 
 /* rtpm_config.flags */
 #define RTPM_CFG_NO_RTP_TRACKING	0x1	/* RTP sequence tracking is on unless set */
-#define RTPM_CFG_FLAGS_ALL		0x1
+#define RTPM_CFG_ACCESS			0x2	/* access_gid and access_mode are given */
+#define RTPM_CFG_FLAGS_ALL		0x3
+
+/*
+ * Ring access (rtpm_config.access_mode), the read and write bits of a file's
+ * mode (S_IRUSR .. S_IWOTH): the owner's, the group's, everybody else's.
+ * ATTACH as monitor needs read, as producer or consumer write. Without
+ * RTPM_CFG_ACCESS a ring is RTPM_ACCESS_DEFAULT: its owner's alone.
+ */
+#define RTPM_ACCESS_MODE_ALL		0666
+#define RTPM_ACCESS_DEFAULT		0600
 
 /* Slot states, as mirrored in rtpm_slot_meta.state. */
 #define RTPM_SLOT_FREE		0
@@ -94,7 +104,8 @@ struct rtpm_info {
 	__u32 header_size;	/* sizeof(struct rtpm_ring_header) */
 	__u32 slot_meta_size;	/* sizeof(struct rtpm_slot_meta) */
 	__u32 page_size;
-	__u32 reserved[8];
+	__u32 max_rings_per_user;	/* rings one uid may own (CAP_NET_ADMIN: any) */
+	__u32 reserved[7];
 };
 
 /*
@@ -102,6 +113,7 @@ struct rtpm_info {
  * version is checked: -EPROTO unless abi_major matches and abi_minor is not
  * newer than the module's. The session then behaves as that minor
  * documents (minor 0: a stopped ring polls EPOLLHUP; 1: RTPM_POLL_STOPPED).
+ * -EACCES unless the ring's access_mode grants the caller the roles.
  */
 struct rtpm_attach {
 	__u32 ring_id;
@@ -114,20 +126,28 @@ struct rtpm_attach {
 /*
  * Ring-addressed commands (START, STOP, UNCONFIGURE, RESET_STATS) take this;
  * they need no attachment, so one process can start a ring another streams.
+ * They need the ring's owner or CAP_NET_ADMIN (-EPERM).
  */
 struct rtpm_ring_ref {
 	__u32 ring_id;
 	__u32 reserved;
 };
 
-/* RTPM_IOC_CONFIGURE: allocate (or replace) a ring's memory. */
+/*
+ * RTPM_IOC_CONFIGURE: allocate (or replace) a ring's memory. The caller
+ * becomes the owner of an unconfigured ring (at most max_rings_per_user
+ * rings per uid, else -EDQUOT); replacing needs the owner or CAP_NET_ADMIN,
+ * and the owner stays.
+ */
 struct rtpm_config {
 	__u32 ring_id;
 	__u32 order;		/* 2^order slots */
 	__u32 max_payload;	/* bytes of payload per slot */
 	__u32 drop_policy;	/* RTPM_DROP_* */
 	__u32 flags;		/* RTPM_CFG_* */
-	__u32 reserved[3];
+	__u32 access_gid;	/* RTPM_CFG_ACCESS: a group of the caller's */
+	__u32 access_mode;	/* RTPM_CFG_ACCESS: RTPM_ACCESS_MODE_ALL bits */
+	__u32 reserved;
 };
 
 /* RTPM_IOC_GET_LAYOUT: where things are in the mmap region. */
@@ -145,7 +165,11 @@ struct rtpm_layout {
 	__u64 mmap_size;	/* the only length mmap accepts (page multiple) */
 	__u64 header_offset;	/* always 0 */
 	__u64 slots_offset;	/* page aligned */
-	__u64 reserved[4];
+	__u32 owner_uid;	/* who configured it, in the caller's namespace */
+	__u32 access_gid;
+	__u32 access_mode;	/* RTPM_ACCESS_MODE_ALL bits */
+	__u32 reserved1;
+	__u64 reserved[2];
 };
 
 /*

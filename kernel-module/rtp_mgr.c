@@ -13,21 +13,29 @@
  *  - rtpm_session: one per open file (file->private_data).
  *  - sess->mutex serialises attach, detach and mmap of one session.
  *  - ring->mutex guards the ring's memory and its producer, consumer and
- *    session count (control plane; may sleep).
+ *    session count (control plane; may sleep); every control command on a
+ *    ring (configure, start, stop, reset, unconfigure, attach) holds it.
  *  - ring->lock (spinlock) guards ring->core, ring->configured and the
  *    session's ring/roles fields, which change under both ring locks so
  *    the data path needs only the spinlock (it never sleeps under it).
  *  - rtpm_total_lock guards rtpm_used_bytes.
+ *  - rtpm_owner_lock serialises the per-uid ring count: a ring's owner
+ *    fields (owned, owner) change under it, ring->mutex and ring->lock, so
+ *    any of the three is enough to read them; group and mode change with
+ *    cfg, under ring->mutex and ring->lock.
  *  - Wake-ups: ring->wait holds one entry per attached session, whose
  *    function wakes that session's own queue, so ring->wait's lock is taken
  *    before a session's wait lock (and epoll's) and never the other way.
- *  Order: sess->mutex, ring->mutex, rtpm_total_lock, ring->lock. No user
- *  copy happens under any of them: mmap runs with mmap_lock held and takes
- *  the mutexes, so a fault under a mutex could deadlock against it.
+ *  Order: sess->mutex, ring->mutex, rtpm_owner_lock, rtpm_total_lock,
+ *  ring->lock. No user copy happens under any of them: mmap runs with
+ *  mmap_lock held and takes the mutexes, so a fault under a mutex could
+ *  deadlock against it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
@@ -53,6 +61,10 @@
 static unsigned int max_rings = 16;
 module_param(max_rings, uint, 0444);
 MODULE_PARM_DESC(max_rings, "Number of rings, ids 0..max_rings-1 (1..4096, default 16)");
+
+static unsigned int max_rings_per_user = 8;
+module_param(max_rings_per_user, uint, 0444);
+MODULE_PARM_DESC(max_rings_per_user, "Rings one uid may own; CAP_NET_ADMIN is exempt (default 8, at most max_rings)");
 
 static unsigned long max_ring_bytes = 64UL << 20;
 module_param(max_ring_bytes, ulong, 0444);
@@ -82,6 +94,10 @@ struct rtpm_session;
  * @consumer: the consumer session, or NULL.
  * @sessions: sessions attached.
  * @mappings: live VMAs of the ring, over all sessions.
+ * @owned: @owner is set: the ring is configured, or being configured.
+ * @owner: who configured it first (fsuid).
+ * @group: the group @mode's group bits are for.
+ * @mode: RTPM_ACCESS_MODE_ALL bits.
  */
 struct rtpm_ring {
 	struct mutex mutex;	/* control plane */
@@ -96,6 +112,10 @@ struct rtpm_ring {
 	struct rtpm_session *consumer;
 	u32 sessions;
 	atomic_t mappings;
+	bool owned;
+	kuid_t owner;
+	kgid_t group;
+	u32 mode;
 };
 
 /**
@@ -122,6 +142,7 @@ struct rtpm_session {
 };
 
 static struct rtpm_ring *rtpm_rings;
+static DEFINE_MUTEX(rtpm_owner_lock);
 static DEFINE_MUTEX(rtpm_total_lock);
 static u64 rtpm_used_bytes;	/* guarded by rtpm_total_lock */
 
@@ -152,6 +173,124 @@ static bool rtpm_reserved_zero(const void *p, size_t size)
 }
 
 /* ------------------------------------------------------------------ */
+/* Who may do what to a ring                                           */
+
+/* in_group_p() for any cred, e.g. a /proc reader's file->f_cred. */
+static bool rtpm_cred_in_group(const struct cred *cred, kgid_t gid)
+{
+	const struct group_info *gi = cred->group_info;
+	int i;
+
+	if (gid_eq(cred->fsgid, gid))
+		return true;
+	for (i = 0; i < gi->ngroups; i++)
+		if (gid_eq(gi->gid[i], gid))
+			return true;
+	return false;
+}
+
+/*
+ * The MAY_READ/MAY_WRITE bits @ring's mode grants @cred, chosen as for a
+ * file: the owner's bits, else the group's, else everybody else's.
+ * Called with one of the locks that guard the owner fields.
+ */
+static u32 rtpm_access_granted(const struct rtpm_ring *ring,
+			       const struct cred *cred)
+{
+	if (uid_eq(cred->fsuid, ring->owner))
+		return (ring->mode >> 6) & (MAY_READ | MAY_WRITE);
+	if (rtpm_cred_in_group(cred, ring->group))
+		return (ring->mode >> 3) & (MAY_READ | MAY_WRITE);
+	return ring->mode & (MAY_READ | MAY_WRITE);
+}
+
+/* What ATTACH with @roles needs: read to monitor, write to produce or consume. */
+static u32 rtpm_roles_need(u32 roles)
+{
+	u32 need = 0;
+
+	if (roles & RTPM_ROLE_MONITOR)
+		need |= MAY_READ;
+	if (roles & (RTPM_ROLE_PRODUCER | RTPM_ROLE_CONSUMER))
+		need |= MAY_WRITE;
+	return need;
+}
+
+/*
+ * The owner or CAP_NET_ADMIN (in the initial namespace: rings are global)
+ * may start, stop, reset, reconfigure and unconfigure. Called with
+ * ring->mutex held; capable() is asked last, so that it is audited only
+ * when it decides.
+ */
+static int rtpm_check_owner(const struct rtpm_ring *ring)
+{
+	if (uid_eq(current_fsuid(), ring->owner) || capable(CAP_NET_ADMIN))
+		return 0;
+	return -EPERM;
+}
+
+/*
+ * Reserve @ring for the caller, who is configuring it: at most
+ * max_rings_per_user rings per uid. Called with ring->mutex held.
+ */
+static int rtpm_owner_reserve(struct rtpm_ring *ring)
+{
+	kuid_t uid = current_fsuid();
+	u32 i, owned = 0;
+	int err = 0;
+
+	mutex_lock(&rtpm_owner_lock);
+	for (i = 0; i < max_rings; i++)
+		if (rtpm_rings[i].owned && uid_eq(rtpm_rings[i].owner, uid))
+			owned++;
+	if (owned >= max_rings_per_user && !capable(CAP_NET_ADMIN)) {
+		err = -EDQUOT;
+	} else {
+		spin_lock(&ring->lock);
+		ring->owned = true;
+		ring->owner = uid;
+		spin_unlock(&ring->lock);
+	}
+	mutex_unlock(&rtpm_owner_lock);
+	return err;
+}
+
+/* The ring has no memory (any more): it counts for nobody. */
+static void rtpm_owner_drop(struct rtpm_ring *ring)
+{
+	mutex_lock(&rtpm_owner_lock);
+	spin_lock(&ring->lock);
+	ring->owned = false;
+	ring->owner = GLOBAL_ROOT_UID;
+	spin_unlock(&ring->lock);
+	mutex_unlock(&rtpm_owner_lock);
+}
+
+/*
+ * The group and mode @cfg asks for: with RTPM_CFG_ACCESS a group of the
+ * caller's (CAP_NET_ADMIN: any) and read/write bits only; else the
+ * default, owner only, and both words zero.
+ */
+static int rtpm_config_access(const struct rtpm_config *cfg, kgid_t *group,
+			      u32 *mode)
+{
+	if (!(cfg->flags & RTPM_CFG_ACCESS)) {
+		if (cfg->access_gid || cfg->access_mode)
+			return -EINVAL;
+		*group = current_fsgid();
+		*mode = RTPM_ACCESS_DEFAULT;
+		return 0;
+	}
+	*group = make_kgid(current_user_ns(), cfg->access_gid);
+	if (!gid_valid(*group) || (cfg->access_mode & ~RTPM_ACCESS_MODE_ALL))
+		return -EINVAL;
+	if (!in_group_p(*group) && !capable(CAP_NET_ADMIN))
+		return -EPERM;
+	*mode = cfg->access_mode;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* Control plane                                                       */
 
 static long rtpm_ioctl_info(void __user *uarg)
@@ -176,6 +315,7 @@ static long rtpm_ioctl_info(void __user *uarg)
 	info.header_size = sizeof(struct rtpm_ring_header);
 	info.slot_meta_size = sizeof(struct rtpm_slot_meta);
 	info.page_size = PAGE_SIZE;
+	info.max_rings_per_user = max_rings_per_user;
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
@@ -256,7 +396,7 @@ static void rtpm_uncharge(u64 bytes)
 	mutex_unlock(&rtpm_total_lock);
 }
 
-/* START and STOP change core.running under the spinlock alone. */
+/* START and STOP change core.running under ring->mutex and the spinlock. */
 static bool rtpm_ring_running(struct rtpm_ring *ring)
 {
 	bool running;
@@ -274,14 +414,19 @@ static long rtpm_ioctl_configure(void __user *uarg)
 	struct rtpm_ring *ring;
 	struct rtpm_geom geom;
 	u64 old_bytes = 0, grow, shrink = 0;
+	bool reserved = false;
+	kgid_t group;
+	u32 mode;
 	long err;
 
 	if (copy_from_user(&cfg, uarg, sizeof(cfg)))
 		return -EFAULT;
 	if (cfg.ring_id >= max_rings || cfg.drop_policy > RTPM_DROP_HEAD ||
-	    (cfg.flags & ~RTPM_CFG_FLAGS_ALL) ||
-	    !rtpm_reserved_zero(cfg.reserved, sizeof(cfg.reserved)))
+	    (cfg.flags & ~RTPM_CFG_FLAGS_ALL) || cfg.reserved)
 		return -EINVAL;
+	err = rtpm_config_access(&cfg, &group, &mode);
+	if (err)
+		return err;
 	err = rtpm_geom_compute(cfg.order, cfg.max_payload, PAGE_SIZE, &geom);
 	if (err)
 		return err;
@@ -290,6 +435,10 @@ static long rtpm_ioctl_configure(void __user *uarg)
 
 	ring = &rtpm_rings[cfg.ring_id];
 	mutex_lock(&ring->mutex);
+	err = ring->configured ? rtpm_check_owner(ring) : rtpm_owner_reserve(ring);
+	if (err)
+		goto out;
+	reserved = !ring->configured;
 	if (ring->sessions || atomic_read(&ring->mappings) ||
 	    rtpm_ring_running(ring)) {
 		err = -EBUSY;
@@ -308,24 +457,22 @@ static long rtpm_ioctl_configure(void __user *uarg)
 		goto out;
 	}
 
+	/* START and STOP hold ring->mutex too: the ring is still stopped. */
 	spin_lock(&ring->lock);
-	/* START takes only the spinlock: it may have run since the check. */
-	if (ring->configured && ring->core.running) {
-		spin_unlock(&ring->lock);
-		rtpm_uncharge(grow);
-		old = mem;
-		err = -EBUSY;
-		goto out;
-	}
 	old = ring->mem;
 	ring->mem = mem;
 	ring->cfg = cfg;
+	ring->group = group;
+	ring->mode = mode;
 	rtpm_core_init(&ring->core, &cfg, &geom, &mem);
 	ring->configured = true;
 	spin_unlock(&ring->lock);
+	reserved = false;
 	if (old_bytes > geom.mmap_size)
 		shrink = old_bytes - geom.mmap_size;
 out:
+	if (reserved)
+		rtpm_owner_drop(ring);
 	mutex_unlock(&ring->mutex);
 	rtpm_mem_free(&old);
 	rtpm_uncharge(shrink);
@@ -345,6 +492,8 @@ static long rtpm_ioctl_unconfigure(void __user *uarg)
 	mutex_lock(&ring->mutex);
 	if (!ring->configured) {
 		err = -ENODATA;
+	} else if ((err = rtpm_check_owner(ring))) {
+		/* neither the owner nor CAP_NET_ADMIN */
 	} else if (ring->sessions || atomic_read(&ring->mappings)) {
 		err = -EBUSY;
 	} else {
@@ -355,6 +504,7 @@ static long rtpm_ioctl_unconfigure(void __user *uarg)
 		old = ring->mem;
 		memset(&ring->mem, 0, sizeof(ring->mem));
 		spin_unlock(&ring->lock);
+		rtpm_owner_drop(ring);
 	}
 	mutex_unlock(&ring->mutex);
 	rtpm_mem_free(&old);
@@ -388,6 +538,9 @@ static long rtpm_ioctl_get_layout(void __user *uarg)
 		lay.mmap_size = g->mmap_size;
 		lay.header_offset = 0;
 		lay.slots_offset = g->slots_offset;
+		lay.owner_uid = from_kuid_munged(current_user_ns(), ring->owner);
+		lay.access_gid = from_kgid_munged(current_user_ns(), ring->group);
+		lay.access_mode = ring->mode;
 	} else {
 		err = -ENODATA;
 	}
@@ -397,7 +550,11 @@ static long rtpm_ioctl_get_layout(void __user *uarg)
 	return copy_to_user(uarg, &lay, sizeof(lay)) ? -EFAULT : 0;
 }
 
-static long rtpm_ioctl_start_stop(void __user *uarg, bool start)
+/*
+ * A ring-addressed command runs under ring->mutex, which makes the owner
+ * check and the change one step (and keeps START out of a CONFIGURE).
+ */
+static long rtpm_ring_ref_begin(void __user *uarg, struct rtpm_ring **ringp)
 {
 	struct rtpm_ring *ring;
 	long err;
@@ -405,20 +562,35 @@ static long rtpm_ioctl_start_stop(void __user *uarg, bool start)
 	err = rtpm_get_ring_ref(uarg, &ring);
 	if (err)
 		return err;
-	spin_lock(&ring->lock);
-	if (ring->configured) {
-		if (start)
-			rtpm_core_start(&ring->core);
-		else
-			rtpm_core_stop(&ring->core);
-		rtpm_core_publish(&ring->core);
-	} else {
-		err = -ENODATA;
+	mutex_lock(&ring->mutex);
+	err = ring->configured ? rtpm_check_owner(ring) : -ENODATA;
+	if (err) {
+		mutex_unlock(&ring->mutex);
+		return err;
 	}
+	*ringp = ring;
+	return 0;
+}
+
+static long rtpm_ioctl_start_stop(void __user *uarg, bool start)
+{
+	struct rtpm_ring *ring;
+	long err;
+
+	err = rtpm_ring_ref_begin(uarg, &ring);
+	if (err)
+		return err;
+	spin_lock(&ring->lock);
+	if (start)
+		rtpm_core_start(&ring->core);
+	else
+		rtpm_core_stop(&ring->core);
+	rtpm_core_publish(&ring->core);
 	spin_unlock(&ring->lock);
-	/* Producers may claim again; everybody sees EPOLLHUP come or go. */
+	mutex_unlock(&ring->mutex);
+	/* Producers may claim again; everybody sees the stopped event come or go. */
 	rtpm_wake(ring);
-	return err;
+	return 0;
 }
 
 /* One consistent snapshot of @ring, taken under its lock. */
@@ -454,15 +626,16 @@ static long rtpm_ioctl_reset_stats(void __user *uarg)
 	struct rtpm_ring *ring;
 	long err;
 
-	err = rtpm_get_ring_ref(uarg, &ring);
+	err = rtpm_ring_ref_begin(uarg, &ring);
+	if (err == -ENODATA)
+		return 0;	/* an unconfigured ring's counters are zero */
 	if (err)
 		return err;
 	spin_lock(&ring->lock);
-	if (ring->configured) {
-		rtpm_core_reset_stats(&ring->core);
-		rtpm_core_publish(&ring->core);
-	}
+	rtpm_core_reset_stats(&ring->core);
+	rtpm_core_publish(&ring->core);
 	spin_unlock(&ring->lock);
+	mutex_unlock(&ring->mutex);
 	return 0;
 }
 
@@ -518,6 +691,10 @@ static long rtpm_ioctl_attach(struct rtpm_session *sess, void __user *uarg)
 	mutex_lock(&ring->mutex);
 	if (!ring->configured) {
 		err = -ENODATA;
+	} else if ((rtpm_access_granted(ring, current_cred()) &
+		    rtpm_roles_need(at.roles)) != rtpm_roles_need(at.roles) &&
+		   !capable(CAP_NET_ADMIN)) {
+		err = -EACCES;
 	} else if (((at.roles & RTPM_ROLE_PRODUCER) && ring->producer) ||
 		   ((at.roles & RTPM_ROLE_CONSUMER) && ring->consumer)) {
 		err = -EBUSY;
@@ -1041,18 +1218,32 @@ static const char *const rtpm_check_names[] = {
 	[RTPM_CHECK_STATES] = "BROKEN slot states",
 };
 
-static void rtpm_proc_ring(struct seq_file *m, struct rtpm_ring *ring)
+/*
+ * One ring's lines, for a reader who may read it (the read bit its mode
+ * grants the reader's f_cred, or CAP_NET_ADMIN: @admin); others see nothing
+ * of it, not even that it exists.
+ */
+static void rtpm_proc_ring(struct seq_file *m, struct rtpm_ring *ring,
+			   bool admin)
 {
+	const struct cred *cred = m->file->f_cred;
 	struct rtpm_config cfg;
 	struct rtpm_stats s;
+	kuid_t owner;
+	kgid_t group;
+	u32 mode;
 	int check;
 
 	memset(&s, 0, sizeof(s));
 	spin_lock(&ring->lock);
-	if (!ring->configured) {
+	if (!ring->configured ||
+	    (!admin && !(rtpm_access_granted(ring, cred) & MAY_READ))) {
 		spin_unlock(&ring->lock);
 		return;
 	}
+	owner = ring->owner;
+	group = ring->group;
+	mode = ring->mode;
 	cfg = ring->cfg;
 	rtpm_core_stats(&ring->core, &s);
 	check = rtpm_core_check(&ring->core);
@@ -1066,6 +1257,9 @@ static void rtpm_proc_ring(struct seq_file *m, struct rtpm_ring *ring)
 		   cfg.drop_policy == RTPM_DROP_HEAD ? "head" : "tail",
 		   cfg.flags & RTPM_CFG_NO_RTP_TRACKING ? "off" : "on",
 		   s.sessions, s.mappings, rtpm_check_names[check]);
+	seq_printf(m, "  owner %u group %u mode %03o\n",
+		   from_kuid_munged(cred->user_ns, owner),
+		   from_kgid_munged(cred->user_ns, group), mode);
 	seq_printf(m, "  gauges free %u filling %u ready %u in_flight %u\n",
 		   s.free, s.filling, s.ready, s.in_flight);
 	seq_printf(m, "  pushed %llu popped %llu released %llu bytes_in %llu bytes_out %llu\n",
@@ -1080,6 +1274,7 @@ static void rtpm_proc_ring(struct seq_file *m, struct rtpm_ring *ring)
 
 static int rtpm_proc_show(struct seq_file *m, void *v)
 {
+	bool admin = file_ns_capable(m->file, &init_user_ns, CAP_NET_ADMIN);
 	u64 used;
 	u32 i;
 
@@ -1090,7 +1285,7 @@ static int rtpm_proc_show(struct seq_file *m, void *v)
 		   RTPM_ABI_MAJOR, RTPM_ABI_MINOR, max_rings, max_ring_bytes,
 		   max_total_bytes, used);
 	for (i = 0; i < max_rings; i++)
-		rtpm_proc_ring(m, &rtpm_rings[i]);
+		rtpm_proc_ring(m, &rtpm_rings[i], admin);
 	return 0;
 }
 
@@ -1143,6 +1338,8 @@ static int __init rtpm_init(void)
 		pr_err("max_rings=%u: must be 1..4096\n", max_rings);
 		return -EINVAL;
 	}
+	if (max_rings_per_user < 1 || max_rings_per_user > max_rings)
+		max_rings_per_user = max_rings;
 	/* Up to 4096 rings of about half a KiB: more than kmalloc should promise. */
 	rtpm_rings = kvcalloc(max_rings, sizeof(*rtpm_rings), GFP_KERNEL);
 	if (!rtpm_rings)

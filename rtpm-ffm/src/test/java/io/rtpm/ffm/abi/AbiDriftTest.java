@@ -76,7 +76,10 @@ class AbiDriftTest {
         m.put("RTPM_DROP_TAIL", u(RtpMgrIoctl.RTPM_DROP_TAIL()));
         m.put("RTPM_DROP_HEAD", u(RtpMgrIoctl.RTPM_DROP_HEAD()));
         m.put("RTPM_CFG_NO_RTP_TRACKING", u(RtpMgrIoctl.RTPM_CFG_NO_RTP_TRACKING()));
+        m.put("RTPM_CFG_ACCESS", u(RtpMgrIoctl.RTPM_CFG_ACCESS()));
         m.put("RTPM_CFG_FLAGS_ALL", u(RtpMgrIoctl.RTPM_CFG_FLAGS_ALL()));
+        m.put("RTPM_ACCESS_MODE_ALL", u(RtpMgrIoctl.RTPM_ACCESS_MODE_ALL()));
+        m.put("RTPM_ACCESS_DEFAULT", u(RtpMgrIoctl.RTPM_ACCESS_DEFAULT()));
         m.put("RTPM_SLOT_FREE", u(RtpMgrIoctl.RTPM_SLOT_FREE()));
         m.put("RTPM_SLOT_FILLING", u(RtpMgrIoctl.RTPM_SLOT_FILLING()));
         m.put("RTPM_SLOT_READY", u(RtpMgrIoctl.RTPM_SLOT_READY()));
