@@ -150,7 +150,11 @@ struct rtpm_config {
 	__u32 reserved;
 };
 
-/* RTPM_IOC_GET_LAYOUT: where things are in the mmap region. */
+/*
+ * RTPM_IOC_GET_LAYOUT: where things are in the mmap region. Only ring_id is
+ * read; every other word is output only (ignored on input, written whole),
+ * so none of them can become an input flag: new inputs need a new ioctl.
+ */
 struct rtpm_layout {
 	__u32 ring_id;		/* in */
 	__u32 order;
@@ -178,7 +182,8 @@ struct rtpm_layout {
  *  push:    in index (a FILLING slot), in len (bytes of payload written).
  *  pop:     out index, out len (as pushed; trust this, not the mmap copy).
  *  release: in index (a CONSUMED slot, or a FILLING one to abort a claim);
- *           len is ignored.
+ *           len is ignored, whatever it holds (a popped descriptor is
+ *           released as it is), so it can never become a flag.
  */
 struct rtpm_slot_desc {
 	__u32 index;
@@ -201,7 +206,10 @@ struct rtpm_batch {
 	__u32 reserved[2];
 };
 
-/* RTPM_IOC_GET_STATS: one consistent snapshot, taken under the ring lock. */
+/*
+ * RTPM_IOC_GET_STATS: one consistent snapshot, taken under the ring lock.
+ * Only ring_id is read; the rest is output only, as in rtpm_layout.
+ */
 struct rtpm_stats {
 	__u32 ring_id;		/* in */
 	__u32 state;		/* RTPM_STATE_* */

@@ -1095,7 +1095,10 @@ static void rtpm_vma_flags(struct vm_area_struct *vma, vm_flags_t set,
 /**
  * rtpm_mmap() - map the attached ring's region: offset 0, exactly
  * layout.mmap_size bytes, MAP_SHARED, never executable, read-only for a
- * monitor-only session; not inherited across fork, not growable.
+ * monitor-only session; not growable. A read-only file can map it as a
+ * monitor: MAP_SHARED of a file not open for writing loses VM_SHARED but
+ * keeps VM_MAYSHARE. Not inherited across fork unless MADV_DOFORK asks
+ * (docs/ABI.md says why VM_IO, which would forbid that, is not used).
  * @file: a /dev/rtp_mgr file.
  * @vma: the new mapping.
  *
@@ -1117,7 +1120,7 @@ static int rtpm_mmap(struct file *file, struct vm_area_struct *vma)
 	}
 	mutex_lock(&ring->mutex);
 	if (vma->vm_pgoff || size != ring->core.geom.mmap_size ||
-	    !(vma->vm_flags & VM_SHARED)) {
+	    !(vma->vm_flags & VM_MAYSHARE)) {
 		err = -EINVAL;
 		goto out;
 	}
