@@ -25,7 +25,7 @@
 #include <linux/types.h>
 
 #define RTPM_ABI_MAJOR		1
-#define RTPM_ABI_MINOR		0
+#define RTPM_ABI_MINOR		2	/* 1: RTPM_POLL_STOPPED; 2: ring access */
 
 #define RTPM_DEVICE_NAME	"rtp_mgr"
 #define RTPM_DEVICE_PATH	"/dev/rtp_mgr"
@@ -53,7 +53,17 @@
 
 /* rtpm_config.flags */
 #define RTPM_CFG_NO_RTP_TRACKING	0x1	/* RTP sequence tracking is on unless set */
-#define RTPM_CFG_FLAGS_ALL		0x1
+#define RTPM_CFG_ACCESS			0x2	/* access_gid and access_mode are given */
+#define RTPM_CFG_FLAGS_ALL		0x3
+
+/*
+ * Ring access (rtpm_config.access_mode), the read and write bits of a file's
+ * mode (S_IRUSR .. S_IWOTH): the owner's, the group's, everybody else's.
+ * ATTACH as monitor needs read, as producer or consumer write. Without
+ * RTPM_CFG_ACCESS a ring is RTPM_ACCESS_DEFAULT: its owner's alone.
+ */
+#define RTPM_ACCESS_MODE_ALL		0666
+#define RTPM_ACCESS_DEFAULT		0600
 
 /* Slot states, as mirrored in rtpm_slot_meta.state. */
 #define RTPM_SLOT_FREE		0
@@ -64,6 +74,15 @@
 /* rtpm_slot_meta.flags, set by the kernel on push. */
 #define RTPM_META_RTP		0x1	/* parsed as RTP: rtp_* fields are valid */
 #define RTPM_META_NOT_RTP	0x2	/* not RTP v2, or RTCP (RFC 5761 section 4) */
+
+/*
+ * What poll reports on a stopped ring to a session attached with abi_minor
+ * >= 1: POLLPRI's value (EPOLLPRI), which a poller asks for or not, so a
+ * level-triggered poller of EPOLLIN or EPOLLOUT alone does not spin while
+ * the ring is stopped. Sessions attached with abi_minor 0 get EPOLLHUP
+ * instead, which poll always reports, as before.
+ */
+#define RTPM_POLL_STOPPED	0x0002
 
 /* rtpm_ring_header.state bits. */
 #define RTPM_STATE_RUNNING	0x1
@@ -85,13 +104,16 @@ struct rtpm_info {
 	__u32 header_size;	/* sizeof(struct rtpm_ring_header) */
 	__u32 slot_meta_size;	/* sizeof(struct rtpm_slot_meta) */
 	__u32 page_size;
-	__u32 reserved[8];
+	__u32 max_rings_per_user;	/* rings one uid may own (CAP_NET_ADMIN: any) */
+	__u32 reserved[7];
 };
 
 /*
  * RTPM_IOC_ATTACH: bind this open file to a ring with roles. The caller's ABI
  * version is checked: -EPROTO unless abi_major matches and abi_minor is not
- * newer than the module's.
+ * newer than the module's. The session then behaves as that minor
+ * documents (minor 0: a stopped ring polls EPOLLHUP; 1: RTPM_POLL_STOPPED).
+ * -EACCES unless the ring's access_mode grants the caller the roles.
  */
 struct rtpm_attach {
 	__u32 ring_id;
@@ -104,23 +126,35 @@ struct rtpm_attach {
 /*
  * Ring-addressed commands (START, STOP, UNCONFIGURE, RESET_STATS) take this;
  * they need no attachment, so one process can start a ring another streams.
+ * They need the ring's owner or CAP_NET_ADMIN (-EPERM).
  */
 struct rtpm_ring_ref {
 	__u32 ring_id;
 	__u32 reserved;
 };
 
-/* RTPM_IOC_CONFIGURE: allocate (or replace) a ring's memory. */
+/*
+ * RTPM_IOC_CONFIGURE: allocate (or replace) a ring's memory. The caller
+ * becomes the owner of an unconfigured ring (at most max_rings_per_user
+ * rings per uid, else -EDQUOT); replacing needs the owner or CAP_NET_ADMIN,
+ * and the owner stays.
+ */
 struct rtpm_config {
 	__u32 ring_id;
 	__u32 order;		/* 2^order slots */
 	__u32 max_payload;	/* bytes of payload per slot */
 	__u32 drop_policy;	/* RTPM_DROP_* */
 	__u32 flags;		/* RTPM_CFG_* */
-	__u32 reserved[3];
+	__u32 access_gid;	/* RTPM_CFG_ACCESS: a group of the caller's */
+	__u32 access_mode;	/* RTPM_CFG_ACCESS: RTPM_ACCESS_MODE_ALL bits */
+	__u32 reserved;
 };
 
-/* RTPM_IOC_GET_LAYOUT: where things are in the mmap region. */
+/*
+ * RTPM_IOC_GET_LAYOUT: where things are in the mmap region. Only ring_id is
+ * read; every other word is output only (ignored on input, written whole),
+ * so none of them can become an input flag: new inputs need a new ioctl.
+ */
 struct rtpm_layout {
 	__u32 ring_id;		/* in */
 	__u32 order;
@@ -135,7 +169,11 @@ struct rtpm_layout {
 	__u64 mmap_size;	/* the only length mmap accepts (page multiple) */
 	__u64 header_offset;	/* always 0 */
 	__u64 slots_offset;	/* page aligned */
-	__u64 reserved[4];
+	__u32 owner_uid;	/* who configured it, in the caller's namespace */
+	__u32 access_gid;
+	__u32 access_mode;	/* RTPM_ACCESS_MODE_ALL bits */
+	__u32 reserved1;
+	__u64 reserved[2];
 };
 
 /*
@@ -144,7 +182,8 @@ struct rtpm_layout {
  *  push:    in index (a FILLING slot), in len (bytes of payload written).
  *  pop:     out index, out len (as pushed; trust this, not the mmap copy).
  *  release: in index (a CONSUMED slot, or a FILLING one to abort a claim);
- *           len is ignored.
+ *           len is ignored, whatever it holds (a popped descriptor is
+ *           released as it is), so it can never become a flag.
  */
 struct rtpm_slot_desc {
 	__u32 index;
@@ -167,7 +206,10 @@ struct rtpm_batch {
 	__u32 reserved[2];
 };
 
-/* RTPM_IOC_GET_STATS: one consistent snapshot, taken under the ring lock. */
+/*
+ * RTPM_IOC_GET_STATS: one consistent snapshot, taken under the ring lock.
+ * Only ring_id is read; the rest is output only, as in rtpm_layout.
+ */
 struct rtpm_stats {
 	__u32 ring_id;		/* in */
 	__u32 state;		/* RTPM_STATE_* */

@@ -13,18 +13,29 @@
  *  - rtpm_session: one per open file (file->private_data).
  *  - sess->mutex serialises attach, detach and mmap of one session.
  *  - ring->mutex guards the ring's memory and its producer, consumer and
- *    session count (control plane; may sleep).
+ *    session count (control plane; may sleep); every control command on a
+ *    ring (configure, start, stop, reset, unconfigure, attach) holds it.
  *  - ring->lock (spinlock) guards ring->core, ring->configured and the
  *    session's ring/roles fields, which change under both ring locks so
  *    the data path needs only the spinlock (it never sleeps under it).
  *  - rtpm_total_lock guards rtpm_used_bytes.
- *  Order: sess->mutex, ring->mutex, rtpm_total_lock, ring->lock. No user
- *  copy happens under any of them: mmap runs with mmap_lock held and takes
- *  the mutexes, so a fault under a mutex could deadlock against it.
+ *  - rtpm_owner_lock serialises the per-uid ring count: a ring's owner
+ *    fields (owned, owner) change under it, ring->mutex and ring->lock, so
+ *    any of the three is enough to read them; group and mode change with
+ *    cfg, under ring->mutex and ring->lock.
+ *  - Wake-ups: ring->wait holds one entry per attached session, whose
+ *    function wakes that session's own queue, so ring->wait's lock is taken
+ *    before a session's wait lock (and epoll's) and never the other way.
+ *  Order: sess->mutex, ring->mutex, rtpm_owner_lock, rtpm_total_lock,
+ *  ring->lock. No user copy happens under any of them: mmap runs with
+ *  mmap_lock held and takes the mutexes, so a fault under a mutex could
+ *  deadlock against it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
@@ -51,6 +62,10 @@ static unsigned int max_rings = 16;
 module_param(max_rings, uint, 0444);
 MODULE_PARM_DESC(max_rings, "Number of rings, ids 0..max_rings-1 (1..4096, default 16)");
 
+static unsigned int max_rings_per_user = 8;
+module_param(max_rings_per_user, uint, 0444);
+MODULE_PARM_DESC(max_rings_per_user, "Rings one uid may own; CAP_NET_ADMIN is exempt (default 8, at most max_rings)");
+
 static unsigned long max_ring_bytes = 64UL << 20;
 module_param(max_ring_bytes, ulong, 0444);
 MODULE_PARM_DESC(max_ring_bytes, "Largest mmap size of one ring in bytes (default 64 MiB)");
@@ -68,7 +83,8 @@ struct rtpm_session;
  * struct rtpm_ring - one ring id.
  * @mutex: guards @mem, @cfg, @producer, @consumer; held to change @sessions.
  * @lock: guards @core and @configured; held to change @sessions.
- * @wait: poll waiters (consumers for EPOLLIN, producers for EPOLLOUT).
+ * @wait: what wakes the sessions' pollers: each attached session's @ring_wait
+ *	entry, which passes every wake-up on to that session's own queue.
  * @id: index in rtpm_rings.
  * @configured: @core and @mem are valid.
  * @cfg: the configuration, as given.
@@ -78,6 +94,10 @@ struct rtpm_session;
  * @consumer: the consumer session, or NULL.
  * @sessions: sessions attached.
  * @mappings: live VMAs of the ring, over all sessions.
+ * @owned: @owner is set: the ring is configured, or being configured.
+ * @owner: who configured it first (fsuid).
+ * @group: the group @mode's group bits are for.
+ * @mode: RTPM_ACCESS_MODE_ALL bits.
  */
 struct rtpm_ring {
 	struct mutex mutex;	/* control plane */
@@ -92,6 +112,10 @@ struct rtpm_ring {
 	struct rtpm_session *consumer;
 	u32 sessions;
 	atomic_t mappings;
+	bool owned;
+	kuid_t owner;
+	kgid_t group;
+	u32 mode;
 };
 
 /**
@@ -99,16 +123,26 @@ struct rtpm_ring {
  * @mutex: serialises attach, detach and mmap.
  * @ring: attached ring or NULL; written under @ring's mutex and lock.
  * @roles: RTPM_ROLE_*; written like @ring.
+ * @abi_minor: the minor the session attached with; written like @ring.
  * @mappings: live VMAs of this session; detach waits for none.
+ * @wait: this file's pollers. epoll registers on it once, at EPOLL_CTL_ADD,
+ *	whether or not the session is attached then, so it must outlive every
+ *	attach: the session, not the ring, owns it.
+ * @ring_wait: on @ring's wait queue while attached (added and removed under
+ *	@mutex); wakes @wait.
  */
 struct rtpm_session {
 	struct mutex mutex;	/* attach, detach, mmap */
 	struct rtpm_ring *ring;
 	u32 roles;
+	u32 abi_minor;
 	atomic_t mappings;
+	wait_queue_head_t wait;
+	struct wait_queue_entry ring_wait;
 };
 
 static struct rtpm_ring *rtpm_rings;
+static DEFINE_MUTEX(rtpm_owner_lock);
 static DEFINE_MUTEX(rtpm_total_lock);
 static u64 rtpm_used_bytes;	/* guarded by rtpm_total_lock */
 
@@ -119,9 +153,141 @@ static void rtpm_wake(struct rtpm_ring *ring)
 		wake_up_interruptible(&ring->wait);
 }
 
+static void rtpm_sess_wake_pollers(struct rtpm_session *sess)
+{
+	if (wq_has_sleeper(&sess->wait))
+		wake_up_interruptible(&sess->wait);
+}
+
+/* @sess->ring_wait's function: a wake-up of the ring reaches the session's pollers. */
+static int rtpm_sess_ring_woken(struct wait_queue_entry *entry, unsigned int mode,
+				int sync, void *key)
+{
+	rtpm_sess_wake_pollers(container_of(entry, struct rtpm_session, ring_wait));
+	return 0;
+}
+
 static bool rtpm_reserved_zero(const void *p, size_t size)
 {
 	return !memchr_inv(p, 0, size);
+}
+
+/* ------------------------------------------------------------------ */
+/* Who may do what to a ring                                           */
+
+/* in_group_p() for any cred, e.g. a /proc reader's file->f_cred. */
+static bool rtpm_cred_in_group(const struct cred *cred, kgid_t gid)
+{
+	const struct group_info *gi = cred->group_info;
+	int i;
+
+	if (gid_eq(cred->fsgid, gid))
+		return true;
+	for (i = 0; i < gi->ngroups; i++)
+		if (gid_eq(gi->gid[i], gid))
+			return true;
+	return false;
+}
+
+/*
+ * The MAY_READ/MAY_WRITE bits @ring's mode grants @cred, chosen as for a
+ * file: the owner's bits, else the group's, else everybody else's.
+ * Called with one of the locks that guard the owner fields.
+ */
+static u32 rtpm_access_granted(const struct rtpm_ring *ring,
+			       const struct cred *cred)
+{
+	if (uid_eq(cred->fsuid, ring->owner))
+		return (ring->mode >> 6) & (MAY_READ | MAY_WRITE);
+	if (rtpm_cred_in_group(cred, ring->group))
+		return (ring->mode >> 3) & (MAY_READ | MAY_WRITE);
+	return ring->mode & (MAY_READ | MAY_WRITE);
+}
+
+/* What ATTACH with @roles needs: read to monitor, write to produce or consume. */
+static u32 rtpm_roles_need(u32 roles)
+{
+	u32 need = 0;
+
+	if (roles & RTPM_ROLE_MONITOR)
+		need |= MAY_READ;
+	if (roles & (RTPM_ROLE_PRODUCER | RTPM_ROLE_CONSUMER))
+		need |= MAY_WRITE;
+	return need;
+}
+
+/*
+ * The owner or CAP_NET_ADMIN (in the initial namespace: rings are global)
+ * may start, stop, reset, reconfigure and unconfigure. Called with
+ * ring->mutex held; capable() is asked last, so that it is audited only
+ * when it decides.
+ */
+static int rtpm_check_owner(const struct rtpm_ring *ring)
+{
+	if (uid_eq(current_fsuid(), ring->owner) || capable(CAP_NET_ADMIN))
+		return 0;
+	return -EPERM;
+}
+
+/*
+ * Reserve @ring for the caller, who is configuring it: at most
+ * max_rings_per_user rings per uid. Called with ring->mutex held.
+ */
+static int rtpm_owner_reserve(struct rtpm_ring *ring)
+{
+	kuid_t uid = current_fsuid();
+	u32 i, owned = 0;
+	int err = 0;
+
+	mutex_lock(&rtpm_owner_lock);
+	for (i = 0; i < max_rings; i++)
+		if (rtpm_rings[i].owned && uid_eq(rtpm_rings[i].owner, uid))
+			owned++;
+	if (owned >= max_rings_per_user && !capable(CAP_NET_ADMIN)) {
+		err = -EDQUOT;
+	} else {
+		spin_lock(&ring->lock);
+		ring->owned = true;
+		ring->owner = uid;
+		spin_unlock(&ring->lock);
+	}
+	mutex_unlock(&rtpm_owner_lock);
+	return err;
+}
+
+/* The ring has no memory (any more): it counts for nobody. */
+static void rtpm_owner_drop(struct rtpm_ring *ring)
+{
+	mutex_lock(&rtpm_owner_lock);
+	spin_lock(&ring->lock);
+	ring->owned = false;
+	ring->owner = GLOBAL_ROOT_UID;
+	spin_unlock(&ring->lock);
+	mutex_unlock(&rtpm_owner_lock);
+}
+
+/*
+ * The group and mode @cfg asks for: with RTPM_CFG_ACCESS a group of the
+ * caller's (CAP_NET_ADMIN: any) and read/write bits only; else the
+ * default, owner only, and both words zero.
+ */
+static int rtpm_config_access(const struct rtpm_config *cfg, kgid_t *group,
+			      u32 *mode)
+{
+	if (!(cfg->flags & RTPM_CFG_ACCESS)) {
+		if (cfg->access_gid || cfg->access_mode)
+			return -EINVAL;
+		*group = current_fsgid();
+		*mode = RTPM_ACCESS_DEFAULT;
+		return 0;
+	}
+	*group = make_kgid(current_user_ns(), cfg->access_gid);
+	if (!gid_valid(*group) || (cfg->access_mode & ~RTPM_ACCESS_MODE_ALL))
+		return -EINVAL;
+	if (!in_group_p(*group) && !capable(CAP_NET_ADMIN))
+		return -EPERM;
+	*mode = cfg->access_mode;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -149,6 +315,7 @@ static long rtpm_ioctl_info(void __user *uarg)
 	info.header_size = sizeof(struct rtpm_ring_header);
 	info.slot_meta_size = sizeof(struct rtpm_slot_meta);
 	info.page_size = PAGE_SIZE;
+	info.max_rings_per_user = max_rings_per_user;
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
@@ -202,21 +369,34 @@ static int rtpm_mem_alloc(struct rtpm_core_mem *mem, const struct rtpm_geom *g)
 	return 0;
 }
 
-/* Account a change of a ring's size from @old_bytes to @new_bytes. */
-static int rtpm_account(u64 old_bytes, u64 new_bytes)
+/*
+ * The byte count is charged before a ring's memory can exist and uncharged
+ * only once it is gone, so it never falls below what is allocated. A charge
+ * may fail (the cap); an uncharge never does, so every undo is exact even
+ * when other rings filled the cap meanwhile.
+ */
+static int rtpm_charge(u64 bytes)
 {
 	int err = 0;
 
 	mutex_lock(&rtpm_total_lock);
-	if (rtpm_used_bytes - old_bytes + new_bytes > max_total_bytes)
+	if (bytes > max_total_bytes - rtpm_used_bytes)
 		err = -ENOSPC;
 	else
-		rtpm_used_bytes = rtpm_used_bytes - old_bytes + new_bytes;
+		rtpm_used_bytes += bytes;
 	mutex_unlock(&rtpm_total_lock);
 	return err;
 }
 
-/* START and STOP change core.running under the spinlock alone. */
+static void rtpm_uncharge(u64 bytes)
+{
+	mutex_lock(&rtpm_total_lock);
+	WARN_ON_ONCE(bytes > rtpm_used_bytes);
+	rtpm_used_bytes -= min(bytes, rtpm_used_bytes);
+	mutex_unlock(&rtpm_total_lock);
+}
+
+/* START and STOP change core.running under ring->mutex and the spinlock. */
 static bool rtpm_ring_running(struct rtpm_ring *ring)
 {
 	bool running;
@@ -233,15 +413,20 @@ static long rtpm_ioctl_configure(void __user *uarg)
 	struct rtpm_config cfg;
 	struct rtpm_ring *ring;
 	struct rtpm_geom geom;
-	u64 old_bytes = 0;
+	u64 old_bytes = 0, grow, shrink = 0;
+	bool reserved = false;
+	kgid_t group;
+	u32 mode;
 	long err;
 
 	if (copy_from_user(&cfg, uarg, sizeof(cfg)))
 		return -EFAULT;
 	if (cfg.ring_id >= max_rings || cfg.drop_policy > RTPM_DROP_HEAD ||
-	    (cfg.flags & ~RTPM_CFG_FLAGS_ALL) ||
-	    !rtpm_reserved_zero(cfg.reserved, sizeof(cfg.reserved)))
+	    (cfg.flags & ~RTPM_CFG_FLAGS_ALL) || cfg.reserved)
 		return -EINVAL;
+	err = rtpm_config_access(&cfg, &group, &mode);
+	if (err)
+		return err;
 	err = rtpm_geom_compute(cfg.order, cfg.max_payload, PAGE_SIZE, &geom);
 	if (err)
 		return err;
@@ -250,6 +435,10 @@ static long rtpm_ioctl_configure(void __user *uarg)
 
 	ring = &rtpm_rings[cfg.ring_id];
 	mutex_lock(&ring->mutex);
+	err = ring->configured ? rtpm_check_owner(ring) : rtpm_owner_reserve(ring);
+	if (err)
+		goto out;
+	reserved = !ring->configured;
 	if (ring->sessions || atomic_read(&ring->mappings) ||
 	    rtpm_ring_running(ring)) {
 		err = -EBUSY;
@@ -257,33 +446,36 @@ static long rtpm_ioctl_configure(void __user *uarg)
 	}
 	if (ring->configured)
 		old_bytes = ring->core.geom.mmap_size;
-	err = rtpm_account(old_bytes, geom.mmap_size);
+	/* A growth is charged now, a shrink uncharged once the old memory goes. */
+	grow = geom.mmap_size > old_bytes ? geom.mmap_size - old_bytes : 0;
+	err = rtpm_charge(grow);
 	if (err)
 		goto out;
 	err = rtpm_mem_alloc(&mem, &geom);
 	if (err) {
-		rtpm_account(geom.mmap_size, old_bytes);
+		rtpm_uncharge(grow);
 		goto out;
 	}
 
+	/* START and STOP hold ring->mutex too: the ring is still stopped. */
 	spin_lock(&ring->lock);
-	/* START takes only the spinlock: it may have run since the check. */
-	if (ring->configured && ring->core.running) {
-		spin_unlock(&ring->lock);
-		rtpm_account(geom.mmap_size, old_bytes);
-		old = mem;
-		err = -EBUSY;
-		goto out;
-	}
 	old = ring->mem;
 	ring->mem = mem;
 	ring->cfg = cfg;
+	ring->group = group;
+	ring->mode = mode;
 	rtpm_core_init(&ring->core, &cfg, &geom, &mem);
 	ring->configured = true;
 	spin_unlock(&ring->lock);
+	reserved = false;
+	if (old_bytes > geom.mmap_size)
+		shrink = old_bytes - geom.mmap_size;
 out:
+	if (reserved)
+		rtpm_owner_drop(ring);
 	mutex_unlock(&ring->mutex);
 	rtpm_mem_free(&old);
+	rtpm_uncharge(shrink);
 	return err;
 }
 
@@ -300,6 +492,8 @@ static long rtpm_ioctl_unconfigure(void __user *uarg)
 	mutex_lock(&ring->mutex);
 	if (!ring->configured) {
 		err = -ENODATA;
+	} else if ((err = rtpm_check_owner(ring))) {
+		/* neither the owner nor CAP_NET_ADMIN */
 	} else if (ring->sessions || atomic_read(&ring->mappings)) {
 		err = -EBUSY;
 	} else {
@@ -310,10 +504,11 @@ static long rtpm_ioctl_unconfigure(void __user *uarg)
 		old = ring->mem;
 		memset(&ring->mem, 0, sizeof(ring->mem));
 		spin_unlock(&ring->lock);
-		rtpm_account(bytes, 0);
+		rtpm_owner_drop(ring);
 	}
 	mutex_unlock(&ring->mutex);
 	rtpm_mem_free(&old);
+	rtpm_uncharge(bytes);
 	return err;
 }
 
@@ -343,6 +538,9 @@ static long rtpm_ioctl_get_layout(void __user *uarg)
 		lay.mmap_size = g->mmap_size;
 		lay.header_offset = 0;
 		lay.slots_offset = g->slots_offset;
+		lay.owner_uid = from_kuid_munged(current_user_ns(), ring->owner);
+		lay.access_gid = from_kgid_munged(current_user_ns(), ring->group);
+		lay.access_mode = ring->mode;
 	} else {
 		err = -ENODATA;
 	}
@@ -352,7 +550,11 @@ static long rtpm_ioctl_get_layout(void __user *uarg)
 	return copy_to_user(uarg, &lay, sizeof(lay)) ? -EFAULT : 0;
 }
 
-static long rtpm_ioctl_start_stop(void __user *uarg, bool start)
+/*
+ * A ring-addressed command runs under ring->mutex, which makes the owner
+ * check and the change one step (and keeps START out of a CONFIGURE).
+ */
+static long rtpm_ring_ref_begin(void __user *uarg, struct rtpm_ring **ringp)
 {
 	struct rtpm_ring *ring;
 	long err;
@@ -360,20 +562,35 @@ static long rtpm_ioctl_start_stop(void __user *uarg, bool start)
 	err = rtpm_get_ring_ref(uarg, &ring);
 	if (err)
 		return err;
-	spin_lock(&ring->lock);
-	if (ring->configured) {
-		if (start)
-			rtpm_core_start(&ring->core);
-		else
-			rtpm_core_stop(&ring->core);
-		rtpm_core_publish(&ring->core);
-	} else {
-		err = -ENODATA;
+	mutex_lock(&ring->mutex);
+	err = ring->configured ? rtpm_check_owner(ring) : -ENODATA;
+	if (err) {
+		mutex_unlock(&ring->mutex);
+		return err;
 	}
+	*ringp = ring;
+	return 0;
+}
+
+static long rtpm_ioctl_start_stop(void __user *uarg, bool start)
+{
+	struct rtpm_ring *ring;
+	long err;
+
+	err = rtpm_ring_ref_begin(uarg, &ring);
+	if (err)
+		return err;
+	spin_lock(&ring->lock);
+	if (start)
+		rtpm_core_start(&ring->core);
+	else
+		rtpm_core_stop(&ring->core);
+	rtpm_core_publish(&ring->core);
 	spin_unlock(&ring->lock);
-	/* Producers may claim again; everybody sees EPOLLHUP come or go. */
+	mutex_unlock(&ring->mutex);
+	/* Producers may claim again; everybody sees the stopped event come or go. */
 	rtpm_wake(ring);
-	return err;
+	return 0;
 }
 
 /* One consistent snapshot of @ring, taken under its lock. */
@@ -409,15 +626,16 @@ static long rtpm_ioctl_reset_stats(void __user *uarg)
 	struct rtpm_ring *ring;
 	long err;
 
-	err = rtpm_get_ring_ref(uarg, &ring);
+	err = rtpm_ring_ref_begin(uarg, &ring);
+	if (err == -ENODATA)
+		return 0;	/* an unconfigured ring's counters are zero */
 	if (err)
 		return err;
 	spin_lock(&ring->lock);
-	if (ring->configured) {
-		rtpm_core_reset_stats(&ring->core);
-		rtpm_core_publish(&ring->core);
-	}
+	rtpm_core_reset_stats(&ring->core);
+	rtpm_core_publish(&ring->core);
 	spin_unlock(&ring->lock);
+	mutex_unlock(&ring->mutex);
 	return 0;
 }
 
@@ -437,10 +655,13 @@ static void rtpm_detach(struct rtpm_session *sess)
 		ring->consumer = NULL;
 	ring->sessions--;
 	sess->roles = 0;
+	sess->abi_minor = 0;
 	WRITE_ONCE(sess->ring, NULL);
 	spin_unlock(&ring->lock);
 	mutex_unlock(&ring->mutex);
+	remove_wait_queue(&ring->wait, &sess->ring_wait);
 	rtpm_wake(ring);	/* freed slots: a producer may claim */
+	rtpm_sess_wake_pollers(sess);	/* EPOLLERR now */
 }
 
 static long rtpm_ioctl_attach(struct rtpm_session *sess, void __user *uarg)
@@ -470,6 +691,10 @@ static long rtpm_ioctl_attach(struct rtpm_session *sess, void __user *uarg)
 	mutex_lock(&ring->mutex);
 	if (!ring->configured) {
 		err = -ENODATA;
+	} else if ((rtpm_access_granted(ring, current_cred()) &
+		    rtpm_roles_need(at.roles)) != rtpm_roles_need(at.roles) &&
+		   !capable(CAP_NET_ADMIN)) {
+		err = -EACCES;
 	} else if (((at.roles & RTPM_ROLE_PRODUCER) && ring->producer) ||
 		   ((at.roles & RTPM_ROLE_CONSUMER) && ring->consumer)) {
 		err = -EBUSY;
@@ -481,10 +706,14 @@ static long rtpm_ioctl_attach(struct rtpm_session *sess, void __user *uarg)
 			ring->consumer = sess;
 		ring->sessions++;
 		sess->roles = at.roles;
+		sess->abi_minor = at.abi_minor;
 		WRITE_ONCE(sess->ring, ring);
 		spin_unlock(&ring->lock);
+		add_wait_queue(&ring->wait, &sess->ring_wait);
 	}
 	mutex_unlock(&ring->mutex);
+	if (!err)
+		rtpm_sess_wake_pollers(sess);	/* no longer EPOLLERR */
 out:
 	mutex_unlock(&sess->mutex);
 	return err;
@@ -791,28 +1020,33 @@ static long rtpm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 /**
  * rtpm_poll() - EPOLLIN for a consumer with a READY slot, EPOLLOUT for a
- * producer that can claim, EPOLLHUP while stopped, EPOLLERR when detached.
+ * producer that can claim, RTPM_POLL_STOPPED (EPOLLHUP for sessions that
+ * attached with abi_minor 0) while stopped, EPOLLERR when detached.
  * @file: a /dev/rtp_mgr file.
  * @wait: the poll table.
+ *
+ * Pollers wait on the session's own queue, attached or not, so epoll
+ * registered before ATTACH or across a re-ATTACH still hears the ring.
  *
  * Return: the event mask.
  */
 static __poll_t rtpm_poll(struct file *file, poll_table *wait)
 {
 	struct rtpm_session *sess = file->private_data;
-	struct rtpm_ring *ring = READ_ONCE(sess->ring);
+	struct rtpm_ring *ring;
 	__poll_t mask = 0;
 
+	poll_wait(file, &sess->wait, wait);
+	ring = READ_ONCE(sess->ring);
 	if (!ring)
 		return EPOLLERR;
-	/* Rings live until unload, so the wait queue outlives any detach. */
-	poll_wait(file, &ring->wait, wait);
 	spin_lock(&ring->lock);
 	if (READ_ONCE(sess->ring) != ring) {
 		mask = EPOLLERR;
 	} else {
 		if (!ring->core.running)
-			mask |= EPOLLHUP;
+			mask |= sess->abi_minor ? (__force __poll_t)RTPM_POLL_STOPPED
+						: EPOLLHUP;
 		if ((sess->roles & RTPM_ROLE_CONSUMER) &&
 		    rtpm_core_ready_count(&ring->core))
 			mask |= EPOLLIN | EPOLLRDNORM;
@@ -861,7 +1095,10 @@ static void rtpm_vma_flags(struct vm_area_struct *vma, vm_flags_t set,
 /**
  * rtpm_mmap() - map the attached ring's region: offset 0, exactly
  * layout.mmap_size bytes, MAP_SHARED, never executable, read-only for a
- * monitor-only session; not inherited across fork, not growable.
+ * monitor-only session; not growable. A read-only file can map it as a
+ * monitor: MAP_SHARED of a file not open for writing loses VM_SHARED but
+ * keeps VM_MAYSHARE. Not inherited across fork unless MADV_DOFORK asks
+ * (docs/ABI.md says why VM_IO, which would forbid that, is not used).
  * @file: a /dev/rtp_mgr file.
  * @vma: the new mapping.
  *
@@ -883,7 +1120,7 @@ static int rtpm_mmap(struct file *file, struct vm_area_struct *vma)
 	}
 	mutex_lock(&ring->mutex);
 	if (vma->vm_pgoff || size != ring->core.geom.mmap_size ||
-	    !(vma->vm_flags & VM_SHARED)) {
+	    !(vma->vm_flags & VM_MAYSHARE)) {
 		err = -EINVAL;
 		goto out;
 	}
@@ -928,6 +1165,8 @@ static int rtpm_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	mutex_init(&sess->mutex);
 	atomic_set(&sess->mappings, 0);
+	init_waitqueue_head(&sess->wait);
+	init_waitqueue_func_entry(&sess->ring_wait, rtpm_sess_ring_woken);
 	file->private_data = sess;
 	/* No file position: this also spares a .llseek, whose helpers moved in 6.12. */
 	return nonseekable_open(inode, file);
@@ -982,18 +1221,32 @@ static const char *const rtpm_check_names[] = {
 	[RTPM_CHECK_STATES] = "BROKEN slot states",
 };
 
-static void rtpm_proc_ring(struct seq_file *m, struct rtpm_ring *ring)
+/*
+ * One ring's lines, for a reader who may read it (the read bit its mode
+ * grants the reader's f_cred, or CAP_NET_ADMIN: @admin); others see nothing
+ * of it, not even that it exists.
+ */
+static void rtpm_proc_ring(struct seq_file *m, struct rtpm_ring *ring,
+			   bool admin)
 {
+	const struct cred *cred = m->file->f_cred;
 	struct rtpm_config cfg;
 	struct rtpm_stats s;
+	kuid_t owner;
+	kgid_t group;
+	u32 mode;
 	int check;
 
 	memset(&s, 0, sizeof(s));
 	spin_lock(&ring->lock);
-	if (!ring->configured) {
+	if (!ring->configured ||
+	    (!admin && !(rtpm_access_granted(ring, cred) & MAY_READ))) {
 		spin_unlock(&ring->lock);
 		return;
 	}
+	owner = ring->owner;
+	group = ring->group;
+	mode = ring->mode;
 	cfg = ring->cfg;
 	rtpm_core_stats(&ring->core, &s);
 	check = rtpm_core_check(&ring->core);
@@ -1007,6 +1260,9 @@ static void rtpm_proc_ring(struct seq_file *m, struct rtpm_ring *ring)
 		   cfg.drop_policy == RTPM_DROP_HEAD ? "head" : "tail",
 		   cfg.flags & RTPM_CFG_NO_RTP_TRACKING ? "off" : "on",
 		   s.sessions, s.mappings, rtpm_check_names[check]);
+	seq_printf(m, "  owner %u group %u mode %03o\n",
+		   from_kuid_munged(cred->user_ns, owner),
+		   from_kgid_munged(cred->user_ns, group), mode);
 	seq_printf(m, "  gauges free %u filling %u ready %u in_flight %u\n",
 		   s.free, s.filling, s.ready, s.in_flight);
 	seq_printf(m, "  pushed %llu popped %llu released %llu bytes_in %llu bytes_out %llu\n",
@@ -1021,6 +1277,7 @@ static void rtpm_proc_ring(struct seq_file *m, struct rtpm_ring *ring)
 
 static int rtpm_proc_show(struct seq_file *m, void *v)
 {
+	bool admin = file_ns_capable(m->file, &init_user_ns, CAP_NET_ADMIN);
 	u64 used;
 	u32 i;
 
@@ -1031,7 +1288,7 @@ static int rtpm_proc_show(struct seq_file *m, void *v)
 		   RTPM_ABI_MAJOR, RTPM_ABI_MINOR, max_rings, max_ring_bytes,
 		   max_total_bytes, used);
 	for (i = 0; i < max_rings; i++)
-		rtpm_proc_ring(m, &rtpm_rings[i]);
+		rtpm_proc_ring(m, &rtpm_rings[i], admin);
 	return 0;
 }
 
@@ -1051,6 +1308,7 @@ static void rtpm_check_abi(void)
 	BUILD_BUG_ON(sizeof(struct rtpm_stats) != 240);
 	BUILD_BUG_ON(sizeof(struct rtpm_ring_header) != 256);
 	BUILD_BUG_ON(sizeof(struct rtpm_slot_meta) != RTPM_SLOT_ALIGN);
+	BUILD_BUG_ON(RTPM_POLL_STOPPED != (__force u32)EPOLLPRI);
 	/* Producer, consumer and RTP words on their own cache lines. */
 	BUILD_BUG_ON(offsetof(struct rtpm_ring_header, pushed) != 64);
 	BUILD_BUG_ON(offsetof(struct rtpm_ring_header, popped) != 128);
@@ -1083,6 +1341,8 @@ static int __init rtpm_init(void)
 		pr_err("max_rings=%u: must be 1..4096\n", max_rings);
 		return -EINVAL;
 	}
+	if (max_rings_per_user < 1 || max_rings_per_user > max_rings)
+		max_rings_per_user = max_rings;
 	/* Up to 4096 rings of about half a KiB: more than kmalloc should promise. */
 	rtpm_rings = kvcalloc(max_rings, sizeof(*rtpm_rings), GFP_KERNEL);
 	if (!rtpm_rings)

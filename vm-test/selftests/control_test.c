@@ -65,7 +65,9 @@ TEST_F(ctl, info_reports_abi_and_limits)
 	EXPECT_LT(0, i->max_ring_bytes);
 	EXPECT_LE(i->max_ring_bytes, i->max_total_bytes);
 	EXPECT_LE(i->used_total_bytes, i->max_total_bytes);
-	for (k = 0; k < 8; k++)
+	EXPECT_LE(1, i->max_rings_per_user);
+	EXPECT_LE(i->max_rings_per_user, i->max_rings);
+	for (k = 0; k < 7; k++)
 		EXPECT_EQ(0, i->reserved[k]);
 	TH_LOG("max_rings %u max_ring_bytes %llu max_total_bytes %llu",
 	       i->max_rings, (unsigned long long)i->max_ring_bytes,
@@ -80,7 +82,8 @@ TEST_F(ctl, info_overwrites_garbage)
 	memset(&i, 0xa5, sizeof(i));
 	ASSERT_EQ(0, rtpm_ioc(self->fd, RTPM_IOC_INFO, &i));
 	EXPECT_EQ(0, memcmp(&i, &self->info, offsetof(struct rtpm_info, used_total_bytes)));
-	for (int k = 0; k < 8; k++)
+	EXPECT_EQ(self->info.max_rings_per_user, i.max_rings_per_user);
+	for (int k = 0; k < 7; k++)
 		EXPECT_EQ(0, i.reserved[k]);
 }
 
@@ -178,8 +181,13 @@ TEST_F(ctl, configure_and_layout)
 	/* No more than the page the last slot ends in. */
 	EXPECT_GT(l.slots_offset + (uint64_t)l.slot_count * l.slot_stride +
 		  getpagesize(), l.mmap_size);
+	/* Configured by root with the default access: owner only. */
+	EXPECT_EQ(0, l.owner_uid);
+	EXPECT_EQ(0, l.access_gid);
+	EXPECT_EQ(RTPM_ACCESS_DEFAULT, l.access_mode);
 	EXPECT_EQ(0, l.reserved0);
-	for (k = 0; k < 4; k++)
+	EXPECT_EQ(0, l.reserved1);
+	for (k = 0; k < 2; k++)
 		EXPECT_EQ(0, l.reserved[k]);
 
 	memset(&st, 0xff, sizeof(st));
@@ -307,16 +315,20 @@ TEST_F(ctl, configure_bad_fields_einval)
 	EXPECT_EQ(-EINVAL, rtpm_configure(self->fd, ~0u, 2, 100, 0, 0));
 	EXPECT_EQ(-EINVAL, rtpm_configure(self->fd, RING, 2, 100, 2, 0));
 	EXPECT_EQ(-EINVAL, rtpm_configure(self->fd, RING, 2, 100, ~0u, 0));
-	EXPECT_EQ(-EINVAL, rtpm_configure(self->fd, RING, 2, 100, 0, 0x2));
+	/* The first flag bit no minor defines. */
+	EXPECT_EQ(-EINVAL, rtpm_configure(self->fd, RING, 2, 100, 0,
+					  RTPM_CFG_FLAGS_ALL + 1));
 	EXPECT_EQ(-EINVAL, rtpm_configure(self->fd, RING, 2, 100, 0, 0x80000000u));
 	EXPECT_EQ(-EINVAL, rtpm_configure(self->fd, RING, 2, 100, 0,
 					  ~(uint32_t)RTPM_CFG_FLAGS_ALL));
+	/* The three words after flags: reserved, or without RTPM_CFG_ACCESS. */
 	for (k = 0; k < 3; k++) {
 		memset(&c, 0, sizeof(c));
 		c.ring_id = RING;
 		c.order = 2;
 		c.max_payload = 100;
-		c.reserved[k] = 1u << (k * 7);
+		*(k == 0 ? &c.access_gid : k == 1 ? &c.access_mode : &c.reserved) =
+			1u << (k * 7);
 		EXPECT_EQ(-EINVAL, rtpm_ioc(self->fd, RTPM_IOC_CONFIGURE, &c));
 	}
 	/* The last valid ring id works. */

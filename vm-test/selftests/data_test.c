@@ -218,6 +218,34 @@ TEST_F(dp, push_errors)
 }
 
 /* RELEASE: range, slots not held, double release, the producer's abort. */
+/*
+ * RELEASE's len is ignored, not reserved (docs/ABI.md): a pop's descriptor
+ * is released as it came back, single and batched, whatever len holds.
+ */
+TEST_F(dp, release_len_is_ignored)
+{
+	struct rtpm_slot_desc d[2];
+	struct rtpm_stats st;
+	uint32_t a, b, done;
+
+	ASSERT_EQ(0, rtpm_claim(self->p, &a));
+	ASSERT_EQ(0, rtpm_claim(self->p, &b));
+	ASSERT_EQ(0, rtpm_push(self->p, a, 12));
+	d[0] = (struct rtpm_slot_desc){ .index = b, .len = 0xffffffffu };
+	ASSERT_EQ(0, rtpm_ioc(self->p, RTPM_IOC_RELEASE, &d[0]));	/* abort */
+	ASSERT_EQ(0, rtpm_batch(self->c, RTPM_IOC_POP_BATCH, RING, d, 2, 0, &done));
+	ASSERT_EQ(1, done);
+	EXPECT_EQ(12, d[0].len);
+	d[0].len = 0x80000000u;
+	ASSERT_EQ(0, rtpm_batch(self->c, RTPM_IOC_RELEASE_BATCH, RING, d, 1, 0, &done));
+	EXPECT_EQ(1, done);
+	STATS(st);
+	EXPECT_EQ(1, st.released);
+	EXPECT_EQ(1, st.aborted);
+	EXPECT_EQ(0, st.invalid);
+	EXPECT_EQ(SLOTS, st.free);
+}
+
 TEST_F(dp, release_errors_and_abort)
 {
 	struct rtpm_stats st;

@@ -569,6 +569,8 @@ TEST_TIMEOUT(fuzz_two_threads_and_scribbler, 120)
 	EXPECT_EQ(0, st.filling);
 	EXPECT_EQ(0, st.in_flight);
 	ASSERT_INVARIANTS(admin, RING);
+	/* Mutated configures of every ring kept the byte count exact. */
+	ASSERT_BYTES_EXACT();
 	close(admin);
 	clean_all_rings(&sh.info);
 }

@@ -7,6 +7,7 @@
  * not fool the kernel.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -110,17 +111,19 @@ TEST_F(mm, mmap_bounds)
 	close(fd);
 }
 
-/* A monitor maps read-only: PROT_WRITE is EACCES, and cannot be added later. */
-TEST_F(mm, monitor_mapping_is_read_only)
+/*
+ * A monitor on @fd maps read-only: PROT_WRITE is EACCES, MAP_PRIVATE EINVAL,
+ * PROT_READ works, and writing cannot be added later.
+ */
+static void monitor_maps_read_only(struct th_meta *_metadata, int fd, size_t len)
 {
-	size_t len = self->lay.mmap_size;
-	int fd = rtpm_open();
 	volatile struct rtpm_ring_header *h;
 	void *m;
 
 	ASSERT_EQ(0, rtpm_attach(fd, RING, RTPM_ROLE_MONITOR));
 	EXPECT_MAP_ERR(EACCES, fd, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
 	EXPECT_MAP_ERR(EACCES, fd, len, PROT_WRITE, MAP_SHARED, 0);
+	EXPECT_MAP_ERR(EINVAL, fd, len, PROT_READ, MAP_PRIVATE, 0);
 	m = map(fd, len, PROT_READ, MAP_SHARED, 0);
 	ASSERT_NE(MAP_FAILED, m);
 	h = m;
@@ -128,6 +131,23 @@ TEST_F(mm, monitor_mapping_is_read_only)
 	EXPECT_EQ(-1, mprotect(m, len, PROT_READ | PROT_WRITE));
 	EXPECT_EQ(EACCES, errno);
 	ASSERT_OK(munmap(m, len));
+}
+
+TEST_F(mm, monitor_mapping_is_read_only)
+{
+	int fd = rtpm_open();
+
+	monitor_maps_read_only(_metadata, fd, self->lay.mmap_size);
+	close(fd);
+}
+
+/* The same on a file opened read-only (it has VM_MAYSHARE, not VM_SHARED). */
+TEST_F(mm, monitor_maps_read_only_file)
+{
+	int fd = open(RTPM_DEVICE_PATH, O_RDONLY | O_CLOEXEC);
+
+	ASSERT_LE(0, fd);
+	monitor_maps_read_only(_metadata, fd, self->lay.mmap_size);
 	close(fd);
 }
 
@@ -391,6 +411,57 @@ TEST_F(mm, mapping_not_inherited_by_fork)
 		EXPECT_EQ(SIGSEGV, WTERMSIG(status));
 	/* The parent's mapping is untouched. */
 	EXPECT_EQ(RTPM_RING_MAGIC, rtpm_hdr(&self->p)->magic);
+}
+
+/*
+ * MADV_DOFORK makes the child share the mapping (the module does not use
+ * VM_IO, for get_user_pages' sake), and the child's mapping then keeps the
+ * session, its roles and slots, after the parent closed and unmapped.
+ */
+TEST_F(mm, madv_dofork_child_keeps_the_session)
+{
+	struct rtpm_stats st;
+	int go[2], ready[2], status;
+	uint32_t idx;
+	char b = 0;
+	pid_t pid;
+
+	ASSERT_EQ(0, rtpm_sess_open(&self->p, RING, RTPM_ROLE_PRODUCER));
+	ASSERT_EQ(0, rtpm_ref(self->admin, RTPM_IOC_START, RING));
+	ASSERT_EQ(0, rtpm_claim(self->p.fd, &idx));
+	ASSERT_OK(madvise(self->p.map, self->p.lay.mmap_size, MADV_DOFORK));
+	ASSERT_OK(pipe(go));
+	ASSERT_OK(pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(self->p.fd);	/* only the mapping keeps the session */
+		if (rtpm_hdr(&self->p)->magic != RTPM_RING_MAGIC)
+			_exit(2);
+		if (write(ready[1], &b, 1) != 1 || read(go[0], &b, 1) != 1)
+			_exit(3);
+		_exit(rtpm_meta(&self->p, idx)->state == RTPM_SLOT_FILLING ? 0 : 4);
+	}
+	ASSERT_EQ(1, read(ready[0], &b, 1));
+	rtpm_sess_close(&self->p);	/* the parent's fd and mapping go */
+	ASSERT_EQ(0, rtpm_stats(self->admin, RING, &st));
+	EXPECT_EQ(1, st.sessions);
+	EXPECT_EQ(1, st.mappings);
+	EXPECT_EQ(1, st.filling);
+	ASSERT_EQ(1, write(go[1], &b, 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* The child's exit ended the session: its claim was aborted. */
+	ASSERT_EQ(0, rtpm_stats(self->admin, RING, &st));
+	EXPECT_EQ(0, st.sessions);
+	EXPECT_EQ(0, st.mappings);
+	EXPECT_EQ(0, st.filling);
+	EXPECT_EQ(1, st.aborted);
+	close(go[0]);
+	close(go[1]);
+	close(ready[0]);
+	close(ready[1]);
 }
 
 /* Mappings are counted; the last munmap ends a closed session. */

@@ -2,8 +2,10 @@
 /*
  * poll_test.c - poll() and epoll on rtp_mgr sessions: EPOLLIN for a
  * consumer when a slot is READY, EPOLLOUT for a producer when one can be
- * claimed, EPOLLHUP on a stopped ring (waking sleepers), EPOLLERR when
- * not attached. Sleepers are woken from another thread.
+ * claimed, on a stopped ring EPOLLHUP for sessions attached with ABI minor
+ * 0 and RTPM_POLL_STOPPED (EPOLLPRI, maskable) for minor 1, EPOLLERR when
+ * not attached. Sleepers are woken from another thread; epoll, level- and
+ * edge-triggered, also when added before ATTACH or kept across a re-ATTACH.
  */
 #define _GNU_SOURCE
 #include <poll.h>
@@ -28,8 +30,9 @@ FIXTURE_SETUP(pl)
 	ASSERT_EQ(0, rtpm_configure(self->admin, RING, 2, 64, RTPM_DROP_TAIL, 0));
 	self->p = rtpm_open();
 	self->c = rtpm_open();
-	ASSERT_EQ(0, rtpm_attach(self->p, RING, RTPM_ROLE_PRODUCER));
-	ASSERT_EQ(0, rtpm_attach(self->c, RING, RTPM_ROLE_CONSUMER));
+	/* Minor 0 clients, as before RTPM_POLL_STOPPED: their contract holds. */
+	ASSERT_EQ(0, rtpm_attach_minor(self->p, RING, RTPM_ROLE_PRODUCER, 0));
+	ASSERT_EQ(0, rtpm_attach_minor(self->c, RING, RTPM_ROLE_CONSUMER, 0));
 	ASSERT_EQ(0, rtpm_ref(self->admin, RTPM_IOC_START, RING));
 }
 
@@ -69,6 +72,7 @@ struct sleeper {
 	int fd;
 	short events;
 	int use_epoll;
+	int ep;			/* >= 0: wait on this epoll set, made by the test */
 	volatile int entered;
 	short got;
 	double woke_at;
@@ -79,7 +83,12 @@ static void *sleeper_main(void *arg)
 	struct sleeper *s = arg;
 
 	s->entered = 1;
-	if (s->use_epoll) {
+	if (s->ep >= 0) {
+		struct epoll_event out;
+		int n = epoll_wait(s->ep, &out, 1, 5000);
+
+		s->got = n == 1 ? (short)out.events : (short)n;
+	} else if (s->use_epoll) {
 		struct epoll_event ev = { .events = (uint32_t)s->events }, out;
 		int ep = epoll_create1(0), n;
 
@@ -94,17 +103,32 @@ static void *sleeper_main(void *arg)
 	return NULL;
 }
 
+static void sleeper_run(struct sleeper *s)
+{
+	pthread_create(&s->th, NULL, sleeper_main, s);
+	while (!s->entered)
+		usleep(1000);
+	/* Let it reach the wait queue: a missed wake-up then shows as a 5 s timeout. */
+	usleep(50000);
+}
+
 static void sleeper_start(struct sleeper *s, int fd, short events, int use_epoll)
 {
 	memset(s, 0, sizeof(*s));
 	s->fd = fd;
 	s->events = events;
 	s->use_epoll = use_epoll;
-	pthread_create(&s->th, NULL, sleeper_main, s);
-	while (!s->entered)
-		usleep(1000);
-	/* Let it reach the wait queue: a missed wake-up then shows as a 5 s timeout. */
-	usleep(50000);
+	s->ep = -1;
+	sleeper_run(s);
+}
+
+/* A sleeper in epoll_wait() on the set @ep that the test prepared. */
+static void sleeper_start_ep(struct sleeper *s, int ep)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	s->ep = ep;
+	sleeper_run(s);
 }
 
 static double sleeper_join(struct sleeper *s, double t_event)
@@ -239,6 +263,174 @@ TEST_F(pl, unattached_pollerr)
 	r = revents(self->c, POLLIN, 0);
 	EXPECT_TRUE(r > 0 && (r & POLLERR));
 	close(fd);
+}
+
+/* An epoll set watching @fd for @events. */
+static int epoll_for(int fd, uint32_t events)
+{
+	struct epoll_event ev = { .events = events };
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	if (ep >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev)) {
+		close(ep);
+		return -1;
+	}
+	return ep;
+}
+
+static int epoll_now(int ep)
+{
+	struct epoll_event out;
+	int n = epoll_wait(ep, &out, 1, 0);
+
+	return n == 1 ? (int)out.events : n;
+}
+
+/* A consumer asleep in epoll_wait() on @ep wakes with EPOLLIN when @p pushes. */
+static void push_wakes(struct th_meta *_metadata, int p, int ep)
+{
+	struct sleeper s;
+	uint32_t idx;
+	double t;
+
+	ASSERT_EQ(0, rtpm_claim(p, &idx));
+	sleeper_start_ep(&s, ep);
+	t = now_s();
+	ASSERT_EQ(0, rtpm_push(p, idx, 12));
+	EXPECT_GT(1.0, sleeper_join(&s, t));
+	EXPECT_EQ(EPOLLIN, s.got);
+}
+
+/*
+ * A consumer whose fd joined an epoll set before it attached (epoll polls
+ * a file once, at EPOLL_CTL_ADD) is woken by a push.
+ */
+static void added_before_attach(struct th_meta *_metadata,
+				FIXTURE_DATA(pl) *self, uint32_t et)
+{
+	int fd = rtpm_open(), ep = epoll_for(fd, EPOLLIN | et);
+
+	ASSERT_LE(0, ep);
+	EXPECT_EQ(EPOLLERR, epoll_now(ep));	/* detached */
+	close(self->c);
+	self->c = -1;
+	ASSERT_EQ(0, rtpm_attach(fd, RING, RTPM_ROLE_CONSUMER));
+	EXPECT_EQ(0, epoll_now(ep));		/* running, nothing READY */
+	push_wakes(_metadata, self->p, ep);
+	/* Level-triggered reports it again, edge-triggered once. */
+	EXPECT_EQ(et ? 0 : EPOLLIN, epoll_now(ep));
+	close(ep);
+	close(fd);
+}
+
+TEST_F(pl, epoll_lt_added_before_attach)
+{
+	added_before_attach(_metadata, self, 0);
+}
+
+TEST_F(pl, epoll_et_added_before_attach)
+{
+	added_before_attach(_metadata, self, EPOLLET);
+}
+
+/*
+ * A consumer that re-attaches from ring 1 to ring 0 under the same epoll
+ * registration is woken by ring 0's push, and no longer by ring 1's.
+ */
+static void follows_reattach(struct th_meta *_metadata,
+			     FIXTURE_DATA(pl) *self, uint32_t et)
+{
+	struct rtpm_info info;
+	uint32_t idx;
+	int fd, ep, p1;
+
+	ASSERT_EQ(0, rtpm_info(&info));
+	if (info.max_rings < 2)
+		SKIP("the module offers %u ring", info.max_rings);
+	rtpm_ring_clean(RING + 1);
+	ASSERT_EQ(0, rtpm_configure(self->admin, RING + 1, 2, 64, RTPM_DROP_TAIL, 0));
+	ASSERT_EQ(0, rtpm_ref(self->admin, RTPM_IOC_START, RING + 1));
+	p1 = rtpm_open();
+	ASSERT_EQ(0, rtpm_attach(p1, RING + 1, RTPM_ROLE_PRODUCER));
+	fd = rtpm_open();
+	ASSERT_EQ(0, rtpm_attach(fd, RING + 1, RTPM_ROLE_CONSUMER));
+	ep = epoll_for(fd, EPOLLIN | et);
+	ASSERT_LE(0, ep);
+	close(self->c);
+	self->c = -1;
+	ASSERT_EQ(0, rtpm_attach(fd, RING, RTPM_ROLE_CONSUMER));
+	EXPECT_EQ(0, epoll_now(ep));
+	/* Ring 1's packets are not this session's any more. */
+	ASSERT_EQ(0, rtpm_claim(p1, &idx));
+	ASSERT_EQ(0, rtpm_push(p1, idx, 12));
+	EXPECT_EQ(0, epoll_now(ep));
+	push_wakes(_metadata, self->p, ep);
+	close(ep);
+	close(fd);
+	close(p1);
+	rtpm_ring_clean(RING + 1);
+}
+
+TEST_F(pl, epoll_lt_follows_reattach)
+{
+	follows_reattach(_metadata, self, 0);
+}
+
+TEST_F(pl, epoll_et_follows_reattach)
+{
+	follows_reattach(_metadata, self, EPOLLET);
+}
+
+/*
+ * Attached with minor 1, a stopped ring is RTPM_POLL_STOPPED (EPOLLPRI):
+ * reported, and its sleepers woken, only when asked for, so a
+ * level-triggered poller of EPOLLIN alone sleeps instead of spinning.
+ */
+TEST_F(pl, stopped_is_maskable_for_minor_1)
+{
+	struct sleeper s;
+	double t;
+	int fd = rtpm_open(), ep_in, ep_pri;
+
+	EXPECT_EQ(POLLPRI, RTPM_POLL_STOPPED);
+	EXPECT_EQ(EPOLLPRI, RTPM_POLL_STOPPED);
+	close(self->c);
+	self->c = -1;
+	ASSERT_EQ(0, rtpm_attach_minor(fd, RING, RTPM_ROLE_CONSUMER, 1));
+	ep_in = epoll_for(fd, EPOLLIN);
+	ep_pri = epoll_for(fd, EPOLLIN | EPOLLPRI);
+	ASSERT_LE(0, ep_in);
+	ASSERT_LE(0, ep_pri);
+	EXPECT_EQ(0, revents(fd, POLLIN | POLLPRI, 0));
+	sleeper_start(&s, fd, POLLIN | POLLPRI, 0);
+	t = now_s();
+	ASSERT_EQ(0, rtpm_ref(self->admin, RTPM_IOC_STOP, RING));
+	EXPECT_GT(1.0, sleeper_join(&s, t));
+	EXPECT_EQ(POLLPRI, s.got);
+	EXPECT_EQ(0, revents(fd, POLLIN, 0));
+	EXPECT_EQ(POLLPRI, revents(fd, POLLIN | POLLPRI, 0));
+	EXPECT_EQ(0, epoll_now(ep_in));
+	EXPECT_EQ(0, epoll_now(ep_in));
+	EXPECT_EQ(EPOLLPRI, epoll_now(ep_pri));
+	EXPECT_EQ(EPOLLPRI, epoll_now(ep_pri));	/* level-triggered: still stopped */
+	ASSERT_EQ(0, rtpm_ref(self->admin, RTPM_IOC_START, RING));
+	EXPECT_EQ(0, revents(fd, POLLIN | POLLPRI, 0));
+	EXPECT_EQ(0, epoll_now(ep_pri));
+	close(ep_in);
+	close(ep_pri);
+	close(fd);
+}
+
+/* Attached with minor 0, a stopped ring stays EPOLLHUP, which epoll always reports. */
+TEST_F(pl, stopped_is_pollhup_for_minor_0)
+{
+	int ep = epoll_for(self->c, EPOLLIN);
+
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, rtpm_ref(self->admin, RTPM_IOC_STOP, RING));
+	EXPECT_EQ(EPOLLHUP, epoll_now(ep));
+	EXPECT_EQ(POLLHUP, revents(self->c, POLLIN | POLLPRI, 0));
+	close(ep);
 }
 
 TEST_HARNESS_MAIN

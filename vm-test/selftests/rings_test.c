@@ -3,10 +3,13 @@
  * rings_test.c - several rings at once: each with its own shape, streamed
  * concurrently by its own thread, with counters that stay per ring; the
  * byte accounting of INFO; sessions that cannot reach another ring; the
- * total-bytes cap when it is small enough to reach quickly.
+ * total-bytes cap when it is small enough to reach quickly, and its count
+ * staying exact while configure, start and other rings' configures race.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -229,6 +232,163 @@ TEST_TIMEOUT(total_bytes_cap_enospc, 60)
 	EXPECT_LE(bytes, info.max_total_bytes);
 	close(admin);
 	clean_rings(info.max_rings);
+}
+
+/* The largest order whose ring of 65507-byte slots fits max_ring_bytes. */
+static uint32_t big_order(const struct rtpm_info *info)
+{
+	uint32_t o = 1;
+
+	while (o < RTPM_ORDER_MAX &&
+	       ((uint64_t)2 << o) * 65600 + 8192 <= info->max_ring_bytes)
+		o++;
+	return o;
+}
+
+struct cap_race {
+	uint32_t big_order;
+	uint32_t filler;	/* the ring that takes what ring 0 gives back */
+	atomic_int stop;
+	atomic_int want_fill;	/* ring 0 shrank or is shrinking */
+	uint64_t grown, shrunk, busy, filled, started;	/* per thread */
+};
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/*
+ * Ring 0 grows to big and shrinks to half, over and over: each configure
+ * charges or gives back the difference. Half a big ring takes long enough
+ * to allocate that START (EBUSY, so an undo) and the filler both land
+ * inside the shrink. It grows again once the filler had its turn.
+ */
+static void *cap_resizer(void *arg)
+{
+	struct cap_race *c = arg;
+	int fd = rtpm_open(), rc;
+
+	while (!atomic_load(&c->stop)) {
+		if (rtpm_configure(fd, 0, c->big_order, 65507, RTPM_DROP_TAIL, 0))
+			continue;	/* running, or the filler holds the room */
+		c->grown++;
+		atomic_store(&c->want_fill, 1);
+		rc = rtpm_configure(fd, 0, c->big_order - 1, 65507, RTPM_DROP_TAIL, 0);
+		c->shrunk += !rc;
+		c->busy += rc == -EBUSY;
+		for (int i = 0; !rc && i < 100 && atomic_load(&c->want_fill); i++)
+			usleep(2000);
+		atomic_store(&c->want_fill, 0);
+	}
+	close(fd);
+	return NULL;
+}
+
+/* START for 1 ms in every 4, so ring 0's configures meet both states. */
+static void *cap_starter(void *arg)
+{
+	struct cap_race *c = arg;
+	int fd = rtpm_open();
+
+	while (!atomic_load(&c->stop)) {
+		if (!rtpm_ref(fd, RTPM_IOC_START, 0))
+			c->started++;
+		usleep(1000);
+		rtpm_ref(fd, RTPM_IOC_STOP, 0);
+		usleep(3000);
+	}
+	close(fd);
+	return NULL;
+}
+
+/* Another ring takes the room under the cap that ring 0's shrink frees. */
+static void *cap_filler(void *arg)
+{
+	struct cap_race *c = arg;
+	int fd = rtpm_open();
+
+	while (!atomic_load(&c->stop)) {
+		if (!atomic_load(&c->want_fill))
+			continue;
+		if (!rtpm_configure(fd, c->filler, c->big_order, 65507,
+				    RTPM_DROP_TAIL, 0)) {
+			c->filled++;
+			rtpm_ref(fd, RTPM_IOC_UNCONFIGURE, c->filler);
+			atomic_store(&c->want_fill, 0);
+		}
+	}
+	close(fd);
+	return NULL;
+}
+
+/*
+ * used_total_bytes stays the sum of the rings' mmap sizes while ring 0 is
+ * reconfigured, started and stopped and another ring fills the cap: a
+ * configure undone after START won the race gives back exactly what it
+ * took, even when the cap is full by then.
+ */
+TEST_TIMEOUT(total_bytes_exact_under_races, 90)
+{
+	static struct cap_race c;
+	struct rtpm_layout l;
+	struct rtpm_info info;
+	pthread_t th[3];
+	uint32_t r, fixed;
+	uint64_t big, used, sum;
+	double end;
+	int admin;
+
+	ASSERT_EQ(0, rtpm_info(&info));
+	c.big_order = big_order(&info);
+	clean_rings(info.max_rings);
+	admin = rtpm_open();
+	ASSERT_EQ(0, rtpm_configure(admin, 0, c.big_order, 65507, RTPM_DROP_TAIL, 0));
+	ASSERT_EQ(0, rtpm_layout(admin, 0, &l));
+	big = l.mmap_size;
+	/* Rings 1..fixed full, so that the filler fits only while ring 0 is small. */
+	fixed = info.max_total_bytes / big - 1;
+	if (info.max_total_bytes > 512ull << 20 || fixed + 2 > info.max_rings ||
+	    info.max_total_bytes - (fixed + 1) * big < 2 * 8192)
+		SKIP("max_total_bytes %llu, max_rings %u: the cap is not cheaply reachable",
+		     (unsigned long long)info.max_total_bytes, info.max_rings);
+	for (r = 1; r <= fixed; r++)
+		ASSERT_EQ(0, rtpm_configure(admin, r, c.big_order, 65507, RTPM_DROP_TAIL, 0));
+	c.filler = fixed + 1;
+	ASSERT_EQ(-ENOSPC, rtpm_configure(admin, c.filler, c.big_order, 65507,
+					  RTPM_DROP_TAIL, 0));
+	ASSERT_BYTES_EXACT();
+
+	ASSERT_EQ(0, pthread_create(&th[0], NULL, cap_resizer, &c));
+	ASSERT_EQ(0, pthread_create(&th[1], NULL, cap_starter, &c));
+	ASSERT_EQ(0, pthread_create(&th[2], NULL, cap_filler, &c));
+	for (end = now_s() + 5; now_s() < end;) {
+		usleep(20000);
+		sum = rtpm_rings_bytes(&used);
+		EXPECT_LE(used, info.max_total_bytes);
+	}
+	atomic_store(&c.stop, 1);
+	for (r = 0; r < 3; r++)
+		pthread_join(th[r], NULL);
+	TH_LOG("ring 0 grew %llu, shrank %llu, was started during a shrink %llu times "
+	       "(started %llu in all); ring %u filled %llu",
+	       (unsigned long long)c.grown, (unsigned long long)c.shrunk,
+	       (unsigned long long)c.busy, (unsigned long long)c.started,
+	       c.filler, (unsigned long long)c.filled);
+	/* The race ran: shrinks were undone, and the filler took freed room. */
+	EXPECT_LT(0, c.busy);
+	EXPECT_LT(0, c.filled);
+	ASSERT_EQ(0, rtpm_ref(admin, RTPM_IOC_STOP, 0));
+	sum = rtpm_rings_bytes(&used);
+	EXPECT_LE(sum, info.max_total_bytes);
+	ASSERT_BYTES_EXACT();
+	close(admin);
+	clean_rings(info.max_rings);
+	ASSERT_EQ(0, rtpm_info(&info));
+	EXPECT_EQ(0, info.used_total_bytes);
 }
 
 TEST_HARNESS_MAIN

@@ -69,14 +69,19 @@ int rtpm_configure(int fd, uint32_t ring, uint32_t order, uint32_t payload,
 	return rtpm_ioc(fd, RTPM_IOC_CONFIGURE, &c);
 }
 
-int rtpm_attach(int fd, uint32_t ring, uint32_t roles)
+int rtpm_attach_minor(int fd, uint32_t ring, uint32_t roles, uint32_t minor)
 {
 	struct rtpm_attach a = {
 		.ring_id = ring, .roles = roles,
-		.abi_major = RTPM_ABI_MAJOR, .abi_minor = RTPM_ABI_MINOR,
+		.abi_major = RTPM_ABI_MAJOR, .abi_minor = minor,
 	};
 
 	return rtpm_ioc(fd, RTPM_IOC_ATTACH, &a);
+}
+
+int rtpm_attach(int fd, uint32_t ring, uint32_t roles)
+{
+	return rtpm_attach_minor(fd, ring, roles, RTPM_ABI_MINOR);
 }
 
 int rtpm_ref(int fd, unsigned long cmd, uint32_t ring)
@@ -98,6 +103,28 @@ int rtpm_stats(int fd, uint32_t ring, struct rtpm_stats *st)
 	memset(st, 0, sizeof(*st));
 	st->ring_id = ring;
 	return rtpm_ioc(fd, RTPM_IOC_GET_STATS, st);
+}
+
+uint64_t rtpm_rings_bytes(uint64_t *used)
+{
+	struct rtpm_layout lay;
+	struct rtpm_info info;
+	uint64_t sum = 0;
+	int fd = rtpm_open();
+
+	memset(&info, 0, sizeof(info));
+	if (rtpm_ioc(fd, RTPM_IOC_INFO, &info))
+		th_fail_at(th_current, __FILE__, __LINE__, true, "INFO: %s",
+			   strerror(errno));
+	for (uint32_t r = 0; r < info.max_rings; r++)
+		if (!rtpm_layout(fd, r, &lay))
+			sum += lay.mmap_size;
+	if (rtpm_ioc(fd, RTPM_IOC_INFO, &info))
+		th_fail_at(th_current, __FILE__, __LINE__, true, "INFO: %s",
+			   strerror(errno));
+	close(fd);
+	*used = info.used_total_bytes;
+	return sum;
 }
 
 int rtpm_claim(int fd, uint32_t *index)

@@ -33,6 +33,8 @@ void rtpm_ring_clean(uint32_t ring);
 int rtpm_configure(int fd, uint32_t ring, uint32_t order, uint32_t payload,
 		   uint32_t policy, uint32_t flags);
 int rtpm_attach(int fd, uint32_t ring, uint32_t roles);
+/* Attaches as a client built against ABI minor @minor would. */
+int rtpm_attach_minor(int fd, uint32_t ring, uint32_t roles, uint32_t minor);
 int rtpm_ref(int fd, unsigned long cmd, uint32_t ring);
 int rtpm_layout(int fd, uint32_t ring, struct rtpm_layout *lay);
 int rtpm_stats(int fd, uint32_t ring, struct rtpm_stats *st);
@@ -61,6 +63,23 @@ const char *rtpm_invariants_broken(const struct rtpm_stats *st);
 	if (why_)							\
 		th_fail_at(_metadata, __FILE__, __LINE__, true,		\
 			   "invariant broken: %s", why_);		\
+} while (0)
+
+/*
+ * The sum of every configured ring's mmap_size (GET_LAYOUT), and in
+ * *@used INFO's used_total_bytes read just after: with no configure or
+ * unconfigure running, docs/ABI.md says the two are equal.
+ */
+uint64_t rtpm_rings_bytes(uint64_t *used);
+
+/* Fails the test unless used_total_bytes is the sum of the rings' sizes. */
+#define ASSERT_BYTES_EXACT() do {					\
+	uint64_t used_, sum_ = rtpm_rings_bytes(&used_);		\
+	if (used_ != sum_)						\
+		th_fail_at(_metadata, __FILE__, __LINE__, true,		\
+			   "used_total_bytes %llu, rings' mmap sizes %llu",\
+			   (unsigned long long)used_,			\
+			   (unsigned long long)sum_);			\
 } while (0)
 
 /* A session with its mapping. */

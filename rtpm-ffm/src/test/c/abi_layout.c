@@ -59,6 +59,7 @@ int main(void)
 	FIELD(rtpm_info, header_size);
 	FIELD(rtpm_info, slot_meta_size);
 	FIELD(rtpm_info, page_size);
+	FIELD(rtpm_info, max_rings_per_user);
 	FIELD(rtpm_info, reserved);
 	END(rtpm_info);
 
@@ -81,6 +82,8 @@ int main(void)
 	FIELD(rtpm_config, max_payload);
 	FIELD(rtpm_config, drop_policy);
 	FIELD(rtpm_config, flags);
+	FIELD(rtpm_config, access_gid);
+	FIELD(rtpm_config, access_mode);
 	FIELD(rtpm_config, reserved);
 	END(rtpm_config);
 
@@ -98,6 +101,10 @@ int main(void)
 	FIELD(rtpm_layout, mmap_size);
 	FIELD(rtpm_layout, header_offset);
 	FIELD(rtpm_layout, slots_offset);
+	FIELD(rtpm_layout, owner_uid);
+	FIELD(rtpm_layout, access_gid);
+	FIELD(rtpm_layout, access_mode);
+	FIELD(rtpm_layout, reserved1);
 	FIELD(rtpm_layout, reserved);
 	END(rtpm_layout);
 
@@ -215,13 +222,17 @@ int main(void)
 	CONST(RTPM_DROP_TAIL);
 	CONST(RTPM_DROP_HEAD);
 	CONST(RTPM_CFG_NO_RTP_TRACKING);
+	CONST(RTPM_CFG_ACCESS);
 	CONST(RTPM_CFG_FLAGS_ALL);
+	CONST(RTPM_ACCESS_MODE_ALL);
+	CONST(RTPM_ACCESS_DEFAULT);
 	CONST(RTPM_SLOT_FREE);
 	CONST(RTPM_SLOT_FILLING);
 	CONST(RTPM_SLOT_READY);
 	CONST(RTPM_SLOT_CONSUMED);
 	CONST(RTPM_META_RTP);
 	CONST(RTPM_META_NOT_RTP);
+	CONST(RTPM_POLL_STOPPED);
 	CONST(RTPM_STATE_RUNNING);
 	CONST(RTPM_IOC_INFO);
 	CONST(RTPM_IOC_ATTACH);

@@ -12,7 +12,11 @@ package io.rtpm.ffm;
  */
 public record AbiVersion(int major, int minor) implements java.io.Serializable {
 
-    /** The version this library was built against. */
+    /**
+     * The version this library speaks: it attaches to the module with it, and the user-space ring
+     * implements it. {@code include/rtp_mgr_ioctl.h} may be newer (AbiDriftTest checks it is not
+     * older); a newer minor changes nothing for clients that attach with this one.
+     */
     public static final AbiVersion CURRENT = new AbiVersion(1, 0);
 
     /**

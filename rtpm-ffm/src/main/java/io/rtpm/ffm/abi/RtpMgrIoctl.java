@@ -32,10 +32,10 @@ public class RtpMgrIoctl extends RtpMgrIoctl$shared {
     public static int RTPM_ABI_MAJOR() {
         return RTPM_ABI_MAJOR;
     }
-    private static final int RTPM_ABI_MINOR = (int)0L;
+    private static final int RTPM_ABI_MINOR = (int)2L;
     /**
      * {@snippet lang=c :
-     * #define RTPM_ABI_MINOR 0
+     * #define RTPM_ABI_MINOR 2
      * }
      */
     public static int RTPM_ABI_MINOR() {
@@ -167,14 +167,41 @@ public class RtpMgrIoctl extends RtpMgrIoctl$shared {
     public static int RTPM_CFG_NO_RTP_TRACKING() {
         return RTPM_CFG_NO_RTP_TRACKING;
     }
-    private static final int RTPM_CFG_FLAGS_ALL = (int)1L;
+    private static final int RTPM_CFG_ACCESS = (int)2L;
     /**
      * {@snippet lang=c :
-     * #define RTPM_CFG_FLAGS_ALL 1
+     * #define RTPM_CFG_ACCESS 2
+     * }
+     */
+    public static int RTPM_CFG_ACCESS() {
+        return RTPM_CFG_ACCESS;
+    }
+    private static final int RTPM_CFG_FLAGS_ALL = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * #define RTPM_CFG_FLAGS_ALL 3
      * }
      */
     public static int RTPM_CFG_FLAGS_ALL() {
         return RTPM_CFG_FLAGS_ALL;
+    }
+    private static final int RTPM_ACCESS_MODE_ALL = (int)438L;
+    /**
+     * {@snippet lang=c :
+     * #define RTPM_ACCESS_MODE_ALL 438
+     * }
+     */
+    public static int RTPM_ACCESS_MODE_ALL() {
+        return RTPM_ACCESS_MODE_ALL;
+    }
+    private static final int RTPM_ACCESS_DEFAULT = (int)384L;
+    /**
+     * {@snippet lang=c :
+     * #define RTPM_ACCESS_DEFAULT 384
+     * }
+     */
+    public static int RTPM_ACCESS_DEFAULT() {
+        return RTPM_ACCESS_DEFAULT;
     }
     private static final int RTPM_SLOT_FREE = (int)0L;
     /**
@@ -229,6 +256,15 @@ public class RtpMgrIoctl extends RtpMgrIoctl$shared {
      */
     public static int RTPM_META_NOT_RTP() {
         return RTPM_META_NOT_RTP;
+    }
+    private static final int RTPM_POLL_STOPPED = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define RTPM_POLL_STOPPED 2
+     * }
+     */
+    public static int RTPM_POLL_STOPPED() {
+        return RTPM_POLL_STOPPED;
     }
     private static final int RTPM_STATE_RUNNING = (int)1L;
     /**

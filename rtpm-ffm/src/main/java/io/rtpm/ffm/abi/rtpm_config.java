@@ -20,7 +20,9 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     __u32 max_payload;
  *     __u32 drop_policy;
  *     __u32 flags;
- *     __u32 reserved[3];
+ *     __u32 access_gid;
+ *     __u32 access_mode;
+ *     __u32 reserved;
  * }
  * }
  */
@@ -36,7 +38,9 @@ public class rtpm_config {
         RtpMgrIoctl.C_INT.withName("max_payload"),
         RtpMgrIoctl.C_INT.withName("drop_policy"),
         RtpMgrIoctl.C_INT.withName("flags"),
-        MemoryLayout.sequenceLayout(3, RtpMgrIoctl.C_INT).withName("reserved")
+        RtpMgrIoctl.C_INT.withName("access_gid"),
+        RtpMgrIoctl.C_INT.withName("access_mode"),
+        RtpMgrIoctl.C_INT.withName("reserved")
     ).withName("rtpm_config");
 
     /**
@@ -266,15 +270,103 @@ public class rtpm_config {
         struct.set(flags$LAYOUT, flags$OFFSET, fieldValue);
     }
 
-    private static final SequenceLayout reserved$LAYOUT = (SequenceLayout)$LAYOUT.select(groupElement("reserved"));
+    private static final OfInt access_gid$LAYOUT = (OfInt)$LAYOUT.select(groupElement("access_gid"));
 
     /**
      * Layout for field:
      * {@snippet lang=c :
-     * __u32 reserved[3]
+     * __u32 access_gid
      * }
      */
-    public static final SequenceLayout reserved$layout() {
+    public static final OfInt access_gid$layout() {
+        return access_gid$LAYOUT;
+    }
+
+    private static final long access_gid$OFFSET = $LAYOUT.byteOffset(groupElement("access_gid"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u32 access_gid
+     * }
+     */
+    public static final long access_gid$offset() {
+        return access_gid$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u32 access_gid
+     * }
+     */
+    public static int access_gid(MemorySegment struct) {
+        return struct.get(access_gid$LAYOUT, access_gid$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u32 access_gid
+     * }
+     */
+    public static void access_gid(MemorySegment struct, int fieldValue) {
+        struct.set(access_gid$LAYOUT, access_gid$OFFSET, fieldValue);
+    }
+
+    private static final OfInt access_mode$LAYOUT = (OfInt)$LAYOUT.select(groupElement("access_mode"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u32 access_mode
+     * }
+     */
+    public static final OfInt access_mode$layout() {
+        return access_mode$LAYOUT;
+    }
+
+    private static final long access_mode$OFFSET = $LAYOUT.byteOffset(groupElement("access_mode"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u32 access_mode
+     * }
+     */
+    public static final long access_mode$offset() {
+        return access_mode$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u32 access_mode
+     * }
+     */
+    public static int access_mode(MemorySegment struct) {
+        return struct.get(access_mode$LAYOUT, access_mode$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u32 access_mode
+     * }
+     */
+    public static void access_mode(MemorySegment struct, int fieldValue) {
+        struct.set(access_mode$LAYOUT, access_mode$OFFSET, fieldValue);
+    }
+
+    private static final OfInt reserved$LAYOUT = (OfInt)$LAYOUT.select(groupElement("reserved"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u32 reserved
+     * }
+     */
+    public static final OfInt reserved$layout() {
         return reserved$LAYOUT;
     }
 
@@ -283,7 +375,7 @@ public class rtpm_config {
     /**
      * Offset for field:
      * {@snippet lang=c :
-     * __u32 reserved[3]
+     * __u32 reserved
      * }
      */
     public static final long reserved$offset() {
@@ -293,54 +385,21 @@ public class rtpm_config {
     /**
      * Getter for field:
      * {@snippet lang=c :
-     * __u32 reserved[3]
+     * __u32 reserved
      * }
      */
-    public static MemorySegment reserved(MemorySegment struct) {
-        return struct.asSlice(reserved$OFFSET, reserved$LAYOUT.byteSize());
+    public static int reserved(MemorySegment struct) {
+        return struct.get(reserved$LAYOUT, reserved$OFFSET);
     }
 
     /**
      * Setter for field:
      * {@snippet lang=c :
-     * __u32 reserved[3]
+     * __u32 reserved
      * }
      */
-    public static void reserved(MemorySegment struct, MemorySegment fieldValue) {
-        MemorySegment.copy(fieldValue, 0L, struct, reserved$OFFSET, reserved$LAYOUT.byteSize());
-    }
-
-    private static long[] reserved$DIMS = { 3 };
-
-    /**
-     * Dimensions for array field:
-     * {@snippet lang=c :
-     * __u32 reserved[3]
-     * }
-     */
-    public static long[] reserved$dimensions() {
-        return reserved$DIMS;
-    }
-    private static final VarHandle reserved$ELEM_HANDLE = reserved$LAYOUT.varHandle(sequenceElement());
-
-    /**
-     * Indexed getter for field:
-     * {@snippet lang=c :
-     * __u32 reserved[3]
-     * }
-     */
-    public static int reserved(MemorySegment struct, long index0) {
-        return (int)reserved$ELEM_HANDLE.get(struct, reserved$OFFSET, index0);
-    }
-
-    /**
-     * Indexed setter for field:
-     * {@snippet lang=c :
-     * __u32 reserved[3]
-     * }
-     */
-    public static void reserved(MemorySegment struct, long index0, int fieldValue) {
-        reserved$ELEM_HANDLE.set(struct, reserved$OFFSET, index0, fieldValue);
+    public static void reserved(MemorySegment struct, int fieldValue) {
+        struct.set(reserved$LAYOUT, reserved$OFFSET, fieldValue);
     }
 
     /**

@@ -30,7 +30,8 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     __u32 header_size;
  *     __u32 slot_meta_size;
  *     __u32 page_size;
- *     __u32 reserved[8];
+ *     __u32 max_rings_per_user;
+ *     __u32 reserved[7];
  * }
  * }
  */
@@ -56,7 +57,8 @@ public class rtpm_info {
         RtpMgrIoctl.C_INT.withName("header_size"),
         RtpMgrIoctl.C_INT.withName("slot_meta_size"),
         RtpMgrIoctl.C_INT.withName("page_size"),
-        MemoryLayout.sequenceLayout(8, RtpMgrIoctl.C_INT).withName("reserved")
+        RtpMgrIoctl.C_INT.withName("max_rings_per_user"),
+        MemoryLayout.sequenceLayout(7, RtpMgrIoctl.C_INT).withName("reserved")
     ).withName("rtpm_info");
 
     /**
@@ -726,12 +728,56 @@ public class rtpm_info {
         struct.set(page_size$LAYOUT, page_size$OFFSET, fieldValue);
     }
 
+    private static final OfInt max_rings_per_user$LAYOUT = (OfInt)$LAYOUT.select(groupElement("max_rings_per_user"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u32 max_rings_per_user
+     * }
+     */
+    public static final OfInt max_rings_per_user$layout() {
+        return max_rings_per_user$LAYOUT;
+    }
+
+    private static final long max_rings_per_user$OFFSET = $LAYOUT.byteOffset(groupElement("max_rings_per_user"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u32 max_rings_per_user
+     * }
+     */
+    public static final long max_rings_per_user$offset() {
+        return max_rings_per_user$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u32 max_rings_per_user
+     * }
+     */
+    public static int max_rings_per_user(MemorySegment struct) {
+        return struct.get(max_rings_per_user$LAYOUT, max_rings_per_user$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u32 max_rings_per_user
+     * }
+     */
+    public static void max_rings_per_user(MemorySegment struct, int fieldValue) {
+        struct.set(max_rings_per_user$LAYOUT, max_rings_per_user$OFFSET, fieldValue);
+    }
+
     private static final SequenceLayout reserved$LAYOUT = (SequenceLayout)$LAYOUT.select(groupElement("reserved"));
 
     /**
      * Layout for field:
      * {@snippet lang=c :
-     * __u32 reserved[8]
+     * __u32 reserved[7]
      * }
      */
     public static final SequenceLayout reserved$layout() {
@@ -743,7 +789,7 @@ public class rtpm_info {
     /**
      * Offset for field:
      * {@snippet lang=c :
-     * __u32 reserved[8]
+     * __u32 reserved[7]
      * }
      */
     public static final long reserved$offset() {
@@ -753,7 +799,7 @@ public class rtpm_info {
     /**
      * Getter for field:
      * {@snippet lang=c :
-     * __u32 reserved[8]
+     * __u32 reserved[7]
      * }
      */
     public static MemorySegment reserved(MemorySegment struct) {
@@ -763,19 +809,19 @@ public class rtpm_info {
     /**
      * Setter for field:
      * {@snippet lang=c :
-     * __u32 reserved[8]
+     * __u32 reserved[7]
      * }
      */
     public static void reserved(MemorySegment struct, MemorySegment fieldValue) {
         MemorySegment.copy(fieldValue, 0L, struct, reserved$OFFSET, reserved$LAYOUT.byteSize());
     }
 
-    private static long[] reserved$DIMS = { 8 };
+    private static long[] reserved$DIMS = { 7 };
 
     /**
      * Dimensions for array field:
      * {@snippet lang=c :
-     * __u32 reserved[8]
+     * __u32 reserved[7]
      * }
      */
     public static long[] reserved$dimensions() {
@@ -786,7 +832,7 @@ public class rtpm_info {
     /**
      * Indexed getter for field:
      * {@snippet lang=c :
-     * __u32 reserved[8]
+     * __u32 reserved[7]
      * }
      */
     public static int reserved(MemorySegment struct, long index0) {
@@ -796,7 +842,7 @@ public class rtpm_info {
     /**
      * Indexed setter for field:
      * {@snippet lang=c :
-     * __u32 reserved[8]
+     * __u32 reserved[7]
      * }
      */
     public static void reserved(MemorySegment struct, long index0, int fieldValue) {

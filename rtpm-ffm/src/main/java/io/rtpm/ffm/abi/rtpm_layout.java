@@ -28,7 +28,11 @@ import static java.lang.foreign.MemoryLayout.PathElement.*;
  *     __u64 mmap_size;
  *     __u64 header_offset;
  *     __u64 slots_offset;
- *     __u64 reserved[4];
+ *     __u32 owner_uid;
+ *     __u32 access_gid;
+ *     __u32 access_mode;
+ *     __u32 reserved1;
+ *     __u64 reserved[2];
  * }
  * }
  */
@@ -52,7 +56,11 @@ public class rtpm_layout {
         RtpMgrIoctl.C_LONG_LONG.withName("mmap_size"),
         RtpMgrIoctl.C_LONG_LONG.withName("header_offset"),
         RtpMgrIoctl.C_LONG_LONG.withName("slots_offset"),
-        MemoryLayout.sequenceLayout(4, RtpMgrIoctl.C_LONG_LONG).withName("reserved")
+        RtpMgrIoctl.C_INT.withName("owner_uid"),
+        RtpMgrIoctl.C_INT.withName("access_gid"),
+        RtpMgrIoctl.C_INT.withName("access_mode"),
+        RtpMgrIoctl.C_INT.withName("reserved1"),
+        MemoryLayout.sequenceLayout(2, RtpMgrIoctl.C_LONG_LONG).withName("reserved")
     ).withName("rtpm_layout");
 
     /**
@@ -634,12 +642,188 @@ public class rtpm_layout {
         struct.set(slots_offset$LAYOUT, slots_offset$OFFSET, fieldValue);
     }
 
+    private static final OfInt owner_uid$LAYOUT = (OfInt)$LAYOUT.select(groupElement("owner_uid"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u32 owner_uid
+     * }
+     */
+    public static final OfInt owner_uid$layout() {
+        return owner_uid$LAYOUT;
+    }
+
+    private static final long owner_uid$OFFSET = $LAYOUT.byteOffset(groupElement("owner_uid"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u32 owner_uid
+     * }
+     */
+    public static final long owner_uid$offset() {
+        return owner_uid$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u32 owner_uid
+     * }
+     */
+    public static int owner_uid(MemorySegment struct) {
+        return struct.get(owner_uid$LAYOUT, owner_uid$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u32 owner_uid
+     * }
+     */
+    public static void owner_uid(MemorySegment struct, int fieldValue) {
+        struct.set(owner_uid$LAYOUT, owner_uid$OFFSET, fieldValue);
+    }
+
+    private static final OfInt access_gid$LAYOUT = (OfInt)$LAYOUT.select(groupElement("access_gid"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u32 access_gid
+     * }
+     */
+    public static final OfInt access_gid$layout() {
+        return access_gid$LAYOUT;
+    }
+
+    private static final long access_gid$OFFSET = $LAYOUT.byteOffset(groupElement("access_gid"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u32 access_gid
+     * }
+     */
+    public static final long access_gid$offset() {
+        return access_gid$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u32 access_gid
+     * }
+     */
+    public static int access_gid(MemorySegment struct) {
+        return struct.get(access_gid$LAYOUT, access_gid$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u32 access_gid
+     * }
+     */
+    public static void access_gid(MemorySegment struct, int fieldValue) {
+        struct.set(access_gid$LAYOUT, access_gid$OFFSET, fieldValue);
+    }
+
+    private static final OfInt access_mode$LAYOUT = (OfInt)$LAYOUT.select(groupElement("access_mode"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u32 access_mode
+     * }
+     */
+    public static final OfInt access_mode$layout() {
+        return access_mode$LAYOUT;
+    }
+
+    private static final long access_mode$OFFSET = $LAYOUT.byteOffset(groupElement("access_mode"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u32 access_mode
+     * }
+     */
+    public static final long access_mode$offset() {
+        return access_mode$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u32 access_mode
+     * }
+     */
+    public static int access_mode(MemorySegment struct) {
+        return struct.get(access_mode$LAYOUT, access_mode$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u32 access_mode
+     * }
+     */
+    public static void access_mode(MemorySegment struct, int fieldValue) {
+        struct.set(access_mode$LAYOUT, access_mode$OFFSET, fieldValue);
+    }
+
+    private static final OfInt reserved1$LAYOUT = (OfInt)$LAYOUT.select(groupElement("reserved1"));
+
+    /**
+     * Layout for field:
+     * {@snippet lang=c :
+     * __u32 reserved1
+     * }
+     */
+    public static final OfInt reserved1$layout() {
+        return reserved1$LAYOUT;
+    }
+
+    private static final long reserved1$OFFSET = $LAYOUT.byteOffset(groupElement("reserved1"));
+
+    /**
+     * Offset for field:
+     * {@snippet lang=c :
+     * __u32 reserved1
+     * }
+     */
+    public static final long reserved1$offset() {
+        return reserved1$OFFSET;
+    }
+
+    /**
+     * Getter for field:
+     * {@snippet lang=c :
+     * __u32 reserved1
+     * }
+     */
+    public static int reserved1(MemorySegment struct) {
+        return struct.get(reserved1$LAYOUT, reserved1$OFFSET);
+    }
+
+    /**
+     * Setter for field:
+     * {@snippet lang=c :
+     * __u32 reserved1
+     * }
+     */
+    public static void reserved1(MemorySegment struct, int fieldValue) {
+        struct.set(reserved1$LAYOUT, reserved1$OFFSET, fieldValue);
+    }
+
     private static final SequenceLayout reserved$LAYOUT = (SequenceLayout)$LAYOUT.select(groupElement("reserved"));
 
     /**
      * Layout for field:
      * {@snippet lang=c :
-     * __u64 reserved[4]
+     * __u64 reserved[2]
      * }
      */
     public static final SequenceLayout reserved$layout() {
@@ -651,7 +835,7 @@ public class rtpm_layout {
     /**
      * Offset for field:
      * {@snippet lang=c :
-     * __u64 reserved[4]
+     * __u64 reserved[2]
      * }
      */
     public static final long reserved$offset() {
@@ -661,7 +845,7 @@ public class rtpm_layout {
     /**
      * Getter for field:
      * {@snippet lang=c :
-     * __u64 reserved[4]
+     * __u64 reserved[2]
      * }
      */
     public static MemorySegment reserved(MemorySegment struct) {
@@ -671,19 +855,19 @@ public class rtpm_layout {
     /**
      * Setter for field:
      * {@snippet lang=c :
-     * __u64 reserved[4]
+     * __u64 reserved[2]
      * }
      */
     public static void reserved(MemorySegment struct, MemorySegment fieldValue) {
         MemorySegment.copy(fieldValue, 0L, struct, reserved$OFFSET, reserved$LAYOUT.byteSize());
     }
 
-    private static long[] reserved$DIMS = { 4 };
+    private static long[] reserved$DIMS = { 2 };
 
     /**
      * Dimensions for array field:
      * {@snippet lang=c :
-     * __u64 reserved[4]
+     * __u64 reserved[2]
      * }
      */
     public static long[] reserved$dimensions() {
@@ -694,7 +878,7 @@ public class rtpm_layout {
     /**
      * Indexed getter for field:
      * {@snippet lang=c :
-     * __u64 reserved[4]
+     * __u64 reserved[2]
      * }
      */
     public static long reserved(MemorySegment struct, long index0) {
@@ -704,7 +888,7 @@ public class rtpm_layout {
     /**
      * Indexed setter for field:
      * {@snippet lang=c :
-     * __u64 reserved[4]
+     * __u64 reserved[2]
      * }
      */
     public static void reserved(MemorySegment struct, long index0, long fieldValue) {

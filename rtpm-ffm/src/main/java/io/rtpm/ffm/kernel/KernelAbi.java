@@ -43,9 +43,12 @@ final class KernelAbi {
     static final int STATE_RUNNING = RtpMgrIoctl.RTPM_STATE_RUNNING();
     static final int CFG_NO_RTP_TRACKING = RtpMgrIoctl.RTPM_CFG_NO_RTP_TRACKING();
 
-    /** The version this library was built against, from the header itself. */
-    static final AbiVersion HEADER_ABI =
-            new AbiVersion(RtpMgrIoctl.RTPM_ABI_MAJOR(), RtpMgrIoctl.RTPM_ABI_MINOR());
+    /**
+     * The version this library speaks ({@link AbiVersion#CURRENT}): it attaches with it and needs
+     * a module that serves it. The header's minor may be newer; a session keeps the semantics of
+     * the minor it attached with (minor 0: a stopped ring polls POLLHUP, which the waits rely on).
+     */
+    static final AbiVersion SPOKEN_ABI = AbiVersion.CURRENT;
 
     private KernelAbi() {
     }

@@ -73,8 +73,8 @@ public final class KernelRingDevice implements RingDevice {
                         : Failures.of("query " + path, -r, -1);
             }
             RingInfo info = KernelAbi.info(s);
-            if (!info.abi().serves(KernelAbi.HEADER_ABI)) {
-                throw new AbiMismatchException("open " + path, 0, KernelAbi.HEADER_ABI, info.abi());
+            if (!info.abi().serves(KernelAbi.SPOKEN_ABI)) {
+                throw new AbiMismatchException("open " + path, 0, KernelAbi.SPOKEN_ABI, info.abi());
             }
             return new KernelRingDevice(path, fd, info);
         } catch (RuntimeException | Error e) {
@@ -217,11 +217,11 @@ public final class KernelRingDevice implements RingDevice {
             MemorySegment s = a.allocate(rtpm_attach.layout());
             rtpm_attach.ring_id(s, ringId);
             rtpm_attach.roles(s, Role.mask(roles));
-            rtpm_attach.abi_major(s, KernelAbi.HEADER_ABI.major());
-            rtpm_attach.abi_minor(s, KernelAbi.HEADER_ABI.minor());
+            rtpm_attach.abi_major(s, KernelAbi.SPOKEN_ABI.major());
+            rtpm_attach.abi_minor(s, KernelAbi.SPOKEN_ABI.minor());
             int r = Libc.ioctl(sfd, KernelAbi.IOC_ATTACH, s);
             if (r == -Errno.EPROTO) {
-                throw new AbiMismatchException(op, Errno.EPROTO, KernelAbi.HEADER_ABI, info.abi());
+                throw new AbiMismatchException(op, Errno.EPROTO, KernelAbi.SPOKEN_ABI, info.abi());
             }
             if (r == -Errno.EBUSY) {
                 throw new RingBusyException(op, Errno.EBUSY, busyRoles(ringId, roles));

@@ -161,10 +161,10 @@ final class KernelRingSession implements RingSession {
         MemorySegment m = MemorySegment.ofAddress(addr).reinterpret(size, arena,
                 unused -> Libc.munmap(MemorySegment.ofAddress(addr), size));
         if (rtpm_ring_header.magic(m) != KernelAbi.RING_MAGIC
-                || rtpm_ring_header.abi_major(m) != KernelAbi.HEADER_ABI.major()) {
+                || rtpm_ring_header.abi_major(m) != KernelAbi.SPOKEN_ABI.major()) {
             AbiVersion seen = new AbiVersion(rtpm_ring_header.abi_major(m), rtpm_ring_header.abi_minor(m));
             throw new AbiMismatchException("map " + name + " (header magic 0x"
-                    + Integer.toHexString(rtpm_ring_header.magic(m)) + ")", 0, KernelAbi.HEADER_ABI, seen);
+                    + Integer.toHexString(rtpm_ring_header.magic(m)) + ")", 0, KernelAbi.SPOKEN_ABI, seen);
         }
         Slot[] views = SlotViews.over(m, layout);
         mapping = writer ? m : m.asReadOnly();

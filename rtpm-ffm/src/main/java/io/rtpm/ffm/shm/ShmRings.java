@@ -1,5 +1,6 @@
 package io.rtpm.ffm.shm;
 
+import io.rtpm.ffm.AbiVersion;
 import io.rtpm.ffm.PermissionDeniedException;
 import io.rtpm.ffm.RingConfig;
 import io.rtpm.ffm.RingMemoryException;
@@ -286,8 +287,8 @@ final class ShmRings {
     /** {@code rtpm_core_init}: stopped, every slot FREE and in the FREE FIFO, counters zero. */
     private static void init(MemorySegment m, RingConfig c, ShmGeometry geo) {
         m.set(ValueLayout.JAVA_INT, ShmLayout.H_MAGIC, ShmLayout.RING_MAGIC);
-        m.set(ValueLayout.JAVA_INT, ShmLayout.H_ABI_MAJOR, RtpMgrIoctl.RTPM_ABI_MAJOR());
-        m.set(ValueLayout.JAVA_INT, ShmLayout.H_ABI_MINOR, RtpMgrIoctl.RTPM_ABI_MINOR());
+        m.set(ValueLayout.JAVA_INT, ShmLayout.H_ABI_MAJOR, AbiVersion.CURRENT.major());
+        m.set(ValueLayout.JAVA_INT, ShmLayout.H_ABI_MINOR, AbiVersion.CURRENT.minor());
         m.set(ValueLayout.JAVA_INT, ShmLayout.H_RING_ID, c.ringId());
         m.set(ValueLayout.JAVA_INT, ShmLayout.H_ORDER, c.order());
         m.set(ValueLayout.JAVA_INT, ShmLayout.H_SLOT_COUNT, geo.slotCount());

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.rtpm.ffm.AbiVersion;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -74,13 +76,17 @@ class AbiDriftTest {
         m.put("RTPM_DROP_TAIL", u(RtpMgrIoctl.RTPM_DROP_TAIL()));
         m.put("RTPM_DROP_HEAD", u(RtpMgrIoctl.RTPM_DROP_HEAD()));
         m.put("RTPM_CFG_NO_RTP_TRACKING", u(RtpMgrIoctl.RTPM_CFG_NO_RTP_TRACKING()));
+        m.put("RTPM_CFG_ACCESS", u(RtpMgrIoctl.RTPM_CFG_ACCESS()));
         m.put("RTPM_CFG_FLAGS_ALL", u(RtpMgrIoctl.RTPM_CFG_FLAGS_ALL()));
+        m.put("RTPM_ACCESS_MODE_ALL", u(RtpMgrIoctl.RTPM_ACCESS_MODE_ALL()));
+        m.put("RTPM_ACCESS_DEFAULT", u(RtpMgrIoctl.RTPM_ACCESS_DEFAULT()));
         m.put("RTPM_SLOT_FREE", u(RtpMgrIoctl.RTPM_SLOT_FREE()));
         m.put("RTPM_SLOT_FILLING", u(RtpMgrIoctl.RTPM_SLOT_FILLING()));
         m.put("RTPM_SLOT_READY", u(RtpMgrIoctl.RTPM_SLOT_READY()));
         m.put("RTPM_SLOT_CONSUMED", u(RtpMgrIoctl.RTPM_SLOT_CONSUMED()));
         m.put("RTPM_META_RTP", u(RtpMgrIoctl.RTPM_META_RTP()));
         m.put("RTPM_META_NOT_RTP", u(RtpMgrIoctl.RTPM_META_NOT_RTP()));
+        m.put("RTPM_POLL_STOPPED", u(RtpMgrIoctl.RTPM_POLL_STOPPED()));
         m.put("RTPM_STATE_RUNNING", u(RtpMgrIoctl.RTPM_STATE_RUNNING()));
         m.put("RTPM_IOC_INFO", RtpMgrIoctl.RTPM_IOC_INFO());
         m.put("RTPM_IOC_ATTACH", RtpMgrIoctl.RTPM_IOC_ATTACH());
@@ -179,6 +185,14 @@ class AbiDriftTest {
     @Test
     void constantsAndIoctlNumbersMatchTheCompiler() {
         assertEquals(C_CONSTANTS, CONSTANTS, "constants" + FIX);
+    }
+
+    @Test
+    void theSpokenVersionIsTheHeadersMajorAndNoNewerMinor() {
+        assertEquals(RtpMgrIoctl.RTPM_ABI_MAJOR(), AbiVersion.CURRENT.major());
+        assertTrue(AbiVersion.CURRENT.minor() <= RtpMgrIoctl.RTPM_ABI_MINOR(),
+                "AbiVersion.CURRENT " + AbiVersion.CURRENT + " is newer than the header's minor "
+                        + RtpMgrIoctl.RTPM_ABI_MINOR());
     }
 
     @Test

@@ -45,7 +45,7 @@ class KernelRingSessionCloseTest {
         fd = eventfd();
         RingLayout layout = new RingLayout(0, 4, 16, 256, 172, 256, 64, DropPolicy.TAIL, true,
                 8192, 0, 4096);
-        RingInfo info = new RingInfo(Backend.KERNEL, KernelAbi.HEADER_ABI, 4, 1, 16, 12, 65507, 64,
+        RingInfo info = new RingInfo(Backend.KERNEL, KernelAbi.SPOKEN_ABI, 4, 1, 16, 12, 65507, 64,
                 1 << 26, 1 << 28, 0, 1024, 256, 64, 4096);
         session = new KernelRingSession(fd, 0, EnumSet.of(Role.CONSUMER), layout, info);
     }
